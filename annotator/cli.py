@@ -1,0 +1,161 @@
+"""Command-line interface. Thin: every command parses options and calls library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Claim and source-attribution annotator for news: tag SOURCE/CUE/CONTENT spans, link them into "
+    "attributions, score how well each article is sourced, and run Label Studio correction rounds.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOption = Annotated[
+    Optional[Path],
+    typer.Option("--model", help="Model directory (default: $ANNOTATOR_MODEL or the shipped models/attribution-minilm)."),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _load_tagger(model: Path | None, threads: int | None = None):
+    from annotator.tagger import Tagger
+
+    try:
+        return Tagger.from_pretrained(model, threads=threads)
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def annotate(
+    paths: Annotated[list[str], typer.Argument(help=".txt files, directories of .txt files, or .jsonl files with 'id' and 'text' (also .csv with id,text columns and .html).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file ('-' for stdout); one line per article, in input order.")],
+    model: ModelOption = None,
+    batch_size: Annotated[int, typer.Option(help="Windows per forward pass.")] = 32,
+    chunk_size: Annotated[int, typer.Option(help="Articles read, tagged and written together (flushed after each chunk).")] = 16,
+    threads: Annotated[Optional[int], typer.Option(help="Torch CPU threads (default: all cores).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Append to --out, skipping ids already in it (after a crash or Ctrl-C).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Tag SOURCE/CUE/CONTENT spans and link them into attributions; no cleaning (offsets refer to the input text).
+
+    Bad inputs (missing, empty, binary, invalid UTF-8, malformed JSON lines, too large) get an error
+    record in the output and the batch goes on.
+    """
+    from annotator.batch import run_batch
+    from annotator.io import JsonlWriter
+
+    tagger = _load_tagger(model, threads)
+
+    def process(articles):
+        return [doc.to_record() for doc in tagger.annotate(articles, batch_size=batch_size)]
+
+    with JsonlWriter(out, resume=resume) as writer:
+        counts = run_batch(paths, writer, process, chunk_size=chunk_size, show_progress=not quiet)
+    _report(counts, out)
+
+
+def _report(counts: dict[str, int], out: Path) -> None:
+    msg = f"wrote {counts['written']} records to {out} ({counts['errors']} errors"
+    msg += f", {counts['skipped']} skipped as already done)" if counts.get("skipped") else ")"
+    typer.echo(msg, err=True)
+
+
+@app.command()
+def train(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training YAML (see configs/train.yaml).", exists=True, dir_okay=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", help="Model directory to write (default: 'output' in the config).")] = None,
+) -> None:
+    """Fine-tune the tagger on PolNeAR (plus correction rounds), select on dev, write a model directory."""
+    from annotator.modeling.trainer import TrainConfig, train as run_training
+
+    try:
+        cfg = TrainConfig.from_yaml(config)
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        metrics = run_training(cfg, output=output, config_path=config, log=lambda m: typer.echo(m, err=True))
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps({k: metrics[k] for k in ("model_version", "steps", "train_seconds")}))
+
+
+@app.command("eval")
+def evaluate(
+    polnear: Annotated[Path, typer.Option("--polnear", help="A PolNeAR split directory (with text/ and attributions/), e.g. ../shared/data/polnear/dev.", exists=True, file_okay=False)],
+    model: ModelOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print all metrics as JSON.")] = False,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
+) -> None:
+    """Word-token, exact-span and overlap-span P/R/F1 per label, linking accuracy on gold spans, and
+    end-to-end attribution F1. Definitions: annotator/modeling/evaluation.py."""
+    from annotator.modeling.evaluation import evaluate_predictions
+    from annotator.polnear import load_split
+
+    try:
+        gold = load_split(polnear)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    if limit:
+        gold = gold[:limit]
+    if not gold:
+        _fail(f"no annotated articles in {polnear}")
+    tagger = _load_tagger(model)
+    pred = tagger.annotate([g.article for g in gold])
+    metrics = evaluate_predictions(gold, pred, tagger.linker)
+    metrics["model"] = str(tagger.directory)
+    metrics["model_version"] = tagger.model_version
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    typer.echo(_format_metrics(metrics))
+
+
+def _format_metrics(m: dict) -> str:
+    lines = [f"model {m['model_version']} on {m['articles']} articles", "", f"{'':10}{'token P/R/F1':>24}{'exact P/R/F1':>24}{'overlap P/R/F1':>24}"]
+    for lab in ("SOURCE", "CUE", "CONTENT", "pooled"):
+        cells = [m[k][lab] for k in ("token", "exact_span", "overlap_span")]
+        lines.append(f"{lab:10}" + "".join(f"{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}" for c in cells))
+    lk = m["linking"]
+    lines += ["", f"linking on gold spans: {lk['triple_accuracy']:.3f} of {lk['attributions']} attributions rebuilt exactly"
+              f" (source {lk['source_accuracy']:.3f}, content {lk['content_accuracy']:.3f})",
+              f"end-to-end attribution F1: {m['attribution_end_to_end']['f1']:.3f}"]
+    return "\n".join(lines)
+
+
+def _register_optional_commands() -> None:
+    """Commands built in their own modules register here (score, ls)."""
+    try:
+        from annotator.pipeline import register as register_score
+    except ImportError:
+        pass
+    else:
+        register_score(app)
+    try:
+        from annotator.labelstudio.cli import app as ls_app
+    except ImportError:
+        pass
+    else:
+        app.add_typer(ls_app, name="ls", help="Label Studio rounds: setup a project, push pre-annotated articles, pull corrections.")
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Inference API: ``Tagger.from_pretrained(path).annotate(texts)``.
+
+Whole articles of any length go in; valid character spans and their attributions come out. Windows of
+all articles in a call are batched together (see ``annotator.modeling.windows``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from annotator.bio import bio_to_spans, viterbi_bio
+from annotator.linking import Linker
+from annotator.modeling.modeling import TaggerModel
+from annotator.modeling.windows import EncodedDoc, encode, predict_word_log_probs
+from annotator.schema import AnnotatedArticle, Article, Span
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-minilm"
+
+
+def default_model_dir() -> Path:
+    """``$ANNOTATOR_MODEL`` if set, else the model shipped in ``models/``."""
+    return Path(os.environ.get("ANNOTATOR_MODEL", DEFAULT_MODEL_DIR))
+
+
+def decode(text: str, doc: EncodedDoc, log_probs: np.ndarray, tags: Sequence[str]) -> list[Span]:
+    """BIO-constrained Viterbi over word log-probabilities, then words -> character spans.
+
+    Each span's score is the mean probability of its words' decoded tags.
+    """
+    if len(doc.words) == 0:
+        return []
+    path = viterbi_bio(log_probs)
+    probs = np.exp(log_probs[np.arange(len(path)), path])
+    return bio_to_spans(text, doc.words, [tags[i] for i in path], probs.tolist())
+
+
+class Tagger:
+    """A trained tagger plus its linker; thread count is left to torch unless ``threads`` is given."""
+
+    def __init__(self, model: TaggerModel, tokenizer, linker: Linker, directory: Path | None = None) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.linker = linker
+        self.directory = directory
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path | None = None, threads: int | None = None) -> Tagger:
+        directory = Path(directory) if directory is not None else default_model_dir()
+        if not directory.is_dir():
+            raise FileNotFoundError(f"model directory not found: {directory}")
+        if threads:
+            torch.set_num_threads(threads)
+        model, tokenizer = TaggerModel.from_pretrained(directory)
+        return cls(model, tokenizer, Linker.load(directory), directory)
+
+    @property
+    def model_version(self) -> str:
+        return self.model.config.model_version
+
+    def word_log_probs(self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None) -> tuple[list[EncodedDoc], list[np.ndarray]]:
+        docs = [encode(t, self.tokenizer) for t in texts]
+        return docs, predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress)
+
+    def annotate(
+        self,
+        texts: Sequence[str] | Sequence[Article],
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[AnnotatedArticle]:
+        """Spans and attributions for each text (an ``Article`` keeps its id; bare strings get ``doc-<n>``)."""
+        articles = [t if isinstance(t, Article) else Article(f"doc-{i + 1}", t) for i, t in enumerate(texts)]
+        docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress)
+        out: list[AnnotatedArticle] = []
+        for article, doc, lp in zip(articles, docs, log_probs):
+            spans = decode(article.text, doc, lp, self.model.config.tags)
+            attributions = self.linker.link(article.text, spans)
+            out.append(AnnotatedArticle(article, spans, attributions))
+        return out
