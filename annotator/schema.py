@@ -70,6 +70,7 @@ class AnnotatedArticle:
     claims: list[dict[str, Any]] | None = None
     score: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    features: dict[str, Any] | None = None  # in-memory only (e.g. per-word encoder states); never written
 
     @property
     def id(self) -> str:

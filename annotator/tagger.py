@@ -62,22 +62,39 @@ class Tagger:
     def model_version(self) -> str:
         return self.model.config.model_version
 
-    def word_log_probs(self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None) -> tuple[list[EncodedDoc], list[np.ndarray]]:
+    def word_log_probs(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+        hidden_out: list[np.ndarray] | None = None,
+    ) -> tuple[list[EncodedDoc], list[np.ndarray]]:
+        """Encoded words and per-word tag log-probabilities (and hidden states into ``hidden_out``)."""
         docs = [encode(t, self.tokenizer) for t in texts]
-        return docs, predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress)
+        lp = predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress, hidden_out=hidden_out)
+        return docs, lp
 
     def annotate(
         self,
         texts: Sequence[str] | Sequence[Article],
         batch_size: int = 32,
         progress: Callable[[int], None] | None = None,
+        keep_hidden: bool = False,
     ) -> list[AnnotatedArticle]:
-        """Spans and attributions for each text (an ``Article`` keeps its id; bare strings get ``doc-<n>``)."""
+        """Spans and attributions for each text (an ``Article`` keeps its id; bare strings get ``doc-<n>``).
+
+        With ``keep_hidden`` each result's ``features`` holds ``words`` and ``hidden`` (per-word encoder states,
+        float16) for second heads such as claim detection; features are never written out.
+        """
         articles = [t if isinstance(t, Article) else Article(f"doc-{i + 1}", t) for i, t in enumerate(texts)]
-        docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress)
+        hidden: list[np.ndarray] | None = [] if keep_hidden else None
+        docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress, hidden_out=hidden)
         out: list[AnnotatedArticle] = []
-        for article, doc, lp in zip(articles, docs, log_probs):
+        for i, (article, doc, lp) in enumerate(zip(articles, docs, log_probs)):
             spans = decode(article.text, doc, lp, self.model.config.tags)
             attributions = self.linker.link(article.text, spans)
-            out.append(AnnotatedArticle(article, spans, attributions))
+            result = AnnotatedArticle(article, spans, attributions)
+            if hidden is not None:
+                result.features = {"words": doc.words, "hidden": hidden[i]}
+            out.append(result)
         return out

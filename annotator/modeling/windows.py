@@ -122,6 +122,7 @@ def predict_word_log_probs(
     batch_size: int = 32,
     max_batch_tokens: int = 8192,
     progress=None,
+    hidden_out: list[np.ndarray] | None = None,
 ) -> list[np.ndarray]:
     """Per-word tag log-probabilities ``[n_words, n_tags]`` for each document.
 
@@ -137,10 +138,16 @@ def predict_word_log_probs(
     out = [np.zeros((len(doc.words), cfg.num_tags), dtype=np.float32) for doc in docs]
     best_margin = [np.full(len(doc.words), -1, dtype=np.int64) for doc in docs]
     sizes = [w.token_end - w.token_start + 2 for w in windows]
+    want_hidden = hidden_out is not None
+    if want_hidden:
+        width = model.encoder.config.hidden_size
+        hidden_out.extend(np.zeros((len(doc.words), width), dtype=np.float16) for doc in docs)
     for batch in _batches(list(range(len(windows))), sizes, max_batch_tokens, batch_size):
         feats = [window_features(docs[windows[i].doc], windows[i], tokenizer) for i in batch]
         input_ids, mask, shape_ids, _ = collate(feats, tokenizer.pad_token_id)
-        log_probs = torch.log_softmax(model(input_ids, mask, shape_ids).float(), dim=-1).numpy()
+        logits, hidden = model.forward_with_hidden(input_ids, mask, shape_ids)
+        log_probs = torch.log_softmax(logits.float(), dim=-1).numpy()
+        hidden_np = hidden.numpy() if want_hidden else None
         for row, i in enumerate(batch):
             win = windows[i]
             doc = docs[win.doc]
@@ -157,6 +164,8 @@ def predict_word_log_probs(
             words_better = in_win[better]
             best_margin[win.doc][words_better] = margin[better]
             out[win.doc][words_better] = log_probs[row, pos[better] + 1]
+            if want_hidden:
+                hidden_out[win.doc][words_better] = hidden_np[row, pos[better] + 1]
         if progress is not None:
             progress(len(batch))
     o_index = cfg.tags.index("O")
