@@ -39,7 +39,7 @@ def run_batch(
     if prepare is not None:
         items = (prepare(i) for i in items)
     for chunk in _chunks(items, chunk_size):
-        todo = [i for i in chunk if not (i.id in writer.done)]
+        todo = [i for i in chunk if i.id not in writer.done]
         skipped += len(chunk) - len(todo)
         articles = [i for i in todo if isinstance(i, Article)]
         results = _process_safely(process, articles)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 ModelOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--model", help="Model directory (default: $ANNOTATOR_MODEL or the shipped models/attribution-minilm)."),
 ]
 
@@ -39,12 +39,18 @@ def _load_tagger(model: Path | None, threads: int | None = None):
 
 @app.command()
 def annotate(
-    paths: Annotated[list[str], typer.Argument(help=".txt files, directories of .txt files, or .jsonl files with 'id' and 'text' (also .csv with id,text columns and .html).", show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help=".txt files, directories of .txt files, or .jsonl files with 'id' and 'text' (also .csv with id,text columns and .html).",
+            show_default=False,
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file ('-' for stdout); one line per article, in input order.")],
     model: ModelOption = None,
     batch_size: Annotated[int, typer.Option(help="Windows per forward pass.")] = 32,
     chunk_size: Annotated[int, typer.Option(help="Articles read, tagged and written together (flushed after each chunk).")] = 16,
-    threads: Annotated[Optional[int], typer.Option(help="Torch CPU threads (default: all cores).")] = None,
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Append to --out, skipping ids already in it (after a crash or Ctrl-C).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -75,10 +81,11 @@ def _report(counts: dict[str, int], out: Path) -> None:
 @app.command()
 def train(
     config: Annotated[Path, typer.Option("--config", "-c", help="Training YAML (see configs/train.yaml).", exists=True, dir_okay=False)],
-    output: Annotated[Optional[Path], typer.Option("--output", help="Model directory to write (default: 'output' in the config).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Model directory to write (default: 'output' in the config).")] = None,
 ) -> None:
     """Fine-tune the tagger on PolNeAR (plus correction rounds), select on dev, write a model directory."""
-    from annotator.modeling.trainer import TrainConfig, train as run_training
+    from annotator.modeling.trainer import TrainConfig
+    from annotator.modeling.trainer import train as run_training
 
     try:
         cfg = TrainConfig.from_yaml(config)
@@ -93,10 +100,13 @@ def train(
 
 @app.command("eval")
 def evaluate(
-    polnear: Annotated[Path, typer.Option("--polnear", help="A PolNeAR split directory (with text/ and attributions/), e.g. ../shared/data/polnear/dev.", exists=True, file_okay=False)],
+    polnear: Annotated[
+        Path,
+        typer.Option("--polnear", help="A PolNeAR split directory (text/ and attributions/), e.g. ../shared/data/polnear/dev.", exists=True, file_okay=False),
+    ],
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print all metrics as JSON.")] = False,
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
 ) -> None:
     """Word-token, exact-span and overlap-span P/R/F1 per label, linking accuracy on gold spans, and
     end-to-end attribution F1. Definitions: annotator/modeling/evaluation.py."""

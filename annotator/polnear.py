@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.schema import Article, AnnotatedArticle, Attribution, Span
+from annotator.schema import AnnotatedArticle, Article, Attribution, Span
 
 BRAT_TO_LABEL = {"Source": "SOURCE", "Cue": "CUE", "Content": "CONTENT"}
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")

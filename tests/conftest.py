@@ -38,3 +38,14 @@ def tagger():
     if not (MODEL_DIR / "model.safetensors").exists():
         pytest.fail(f"the shipped model is missing: {MODEL_DIR}")
     return Tagger.from_pretrained(MODEL_DIR)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A real tagger trained for a few steps on our brat fixtures (real MiniLM weights, no mocks)."""
+    from annotator.modeling.trainer import TrainConfig, train
+
+    cfg = TrainConfig.from_yaml(ROOT / "tests" / "fixtures" / "train-tiny.yaml")
+    out = tmp_path_factory.mktemp("tiny-model")
+    train(cfg, output=out, config_path=ROOT / "tests" / "fixtures" / "train-tiny.yaml", log=lambda m: None)
+    return out

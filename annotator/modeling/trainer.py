@@ -228,7 +228,8 @@ def train(
         metrics = evaluate_predictions(dev_docs, predict_docs(model, tokenizer, linker, dev_docs))
         model.train()
         value = _selection_value(metrics, cfg.optim.selection_metric)
-        history.append({"epoch": round(epoch, 3), "step": step, "selection": value, "token_f1": metrics["token"]["pooled"]["f1"], "exact_f1": metrics["exact_span"]["pooled"]["f1"]})
+        token_f1, exact_f1 = metrics["token"]["pooled"]["f1"], metrics["exact_span"]["pooled"]["f1"]
+        history.append({"epoch": round(epoch, 3), "step": step, "selection": value, "token_f1": token_f1, "exact_f1": exact_f1})
         log(f"dev @ epoch {epoch:.2f} (step {step}): {summary_line(metrics)}")
         if best is None or value > best[0]:
             best = (value, {k: v.detach().clone() for k, v in model.state_dict().items()}, metrics)
@@ -276,7 +277,11 @@ def train(
         "selection_metric": cfg.optim.selection_metric,
         "history": history,
         "dev": dev_metrics,
-        "config": {"model": asdict(tagger_config) | {"encoder": "<see config.json>"}, "optim": asdict(cfg.optim), "data": asdict(cfg.data)},
+        "config": {
+            "model": asdict(tagger_config) | {"encoder": "<see config.json>"},
+            "optim": asdict(cfg.optim),
+            "data": asdict(cfg.data),
+        },
     }
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     write_model_card(output, metrics)

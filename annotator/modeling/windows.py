@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from annotator.modeling.modeling import TaggerModel, word_shape
-from annotator.text import Word, words as split_words
+from annotator.text import Word
+from annotator.text import words as split_words
 
 logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
 
@@ -128,7 +129,7 @@ def predict_word_log_probs(
 
     Windows from all documents are pooled and sorted by length before batching, so a batch of many short
     articles costs the same as one long one. A word takes the prediction of the window where its distance
-    to the nearest window edge (in subwords) is largest. Words the tokenizer dropped (zero-width
+    to the nearest window edge (in subwords) is largest (ties: the earlier window). Words the tokenizer dropped (zero-width
     characters) get a certain "O".
     """
     cfg = model.config
@@ -160,16 +161,18 @@ def predict_word_log_probs(
                 margin = np.maximum(margin, (win.token_end - win.token_start - 1) - pos)
             if win.token_end == len(doc.token_ids):
                 margin = np.maximum(margin, pos)
-            better = margin > best_margin[win.doc][in_win]
+            # Ties go to the earlier window, whatever order the batches ran in.
+            key = margin * (len(doc.token_ids) + 1) + (len(doc.token_ids) - win.token_start)
+            better = key > best_margin[win.doc][in_win]
             words_better = in_win[better]
-            best_margin[win.doc][words_better] = margin[better]
+            best_margin[win.doc][words_better] = key[better]
             out[win.doc][words_better] = log_probs[row, pos[better] + 1]
             if want_hidden:
                 hidden_out[win.doc][words_better] = hidden_np[row, pos[better] + 1]
         if progress is not None:
             progress(len(batch))
     o_index = cfg.tags.index("O")
-    for d, doc in enumerate(docs):
+    for d in range(len(docs)):
         dropped = best_margin[d] < 0
         if dropped.any():
             out[d][dropped] = np.log(1e-6)
