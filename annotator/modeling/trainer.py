@@ -34,6 +34,7 @@ class DataConfig:
     dev_split: str = "dev"
     all_annotators: bool = True
     extra_train: list[str] = field(default_factory=list)  # JSONL files of corrected records
+    claimbuster: str | None = "../shared/data/claimbuster/train.json"  # claims head data; null = no claims head
     max_train_articles: int | None = None
     max_dev_articles: int | None = None
 
@@ -285,8 +286,23 @@ def train(
     }
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     write_model_card(output, metrics)
+    if cfg.data.claimbuster:
+        _fit_claims_head(output, _resolve(cfg.data.claimbuster, base), log)
     log(f"saved {output} ({_dir_size_mb(output):.1f} MB)")
     return metrics
+
+
+def _fit_claims_head(model_dir: Path, claimbuster: Path, log) -> None:
+    """The claim detector is a second head on this tagger's encoder states, so every new tagger gets a new
+    head (annotator.claims); without ClaimBuster the model is still saved, with a warning."""
+    if not claimbuster.exists():
+        log(f"warning: {claimbuster} not found: no claims head written (the score command needs one)")
+        return
+    from annotator.claims import fit_claims_head
+
+    claims = fit_claims_head(model_dir, claimbuster)
+    dev = claims.get("dev", claims)
+    log(f"claims head: {json.dumps(dev)[:300]}")
 
 
 def _dir_size_mb(path: Path) -> float:
