@@ -110,3 +110,16 @@ def viterbi_bio(log_probs: np.ndarray, transitions: np.ndarray | None = None) ->
     for i in range(n - 1, 0, -1):
         path.append(int(back[i, path[-1]]))
     return path[::-1]
+
+
+def transition_log_probs(tag_sequences: Sequence[Sequence[str]], smoothing: float = 1.0) -> np.ndarray:
+    """log P(next tag | tag) counted over tag sequences (add-``smoothing``); invalid pairs are left to the
+    BIO constraint. Used as a light, data-driven prior in Viterbi (a CRF's transitions, without the CRF)."""
+    n = len(BIO_TAGS)
+    counts = np.full((n, n), smoothing, dtype=float)
+    for seq in tag_sequences:
+        ids = [TAG_TO_ID[t] for t in seq]
+        for a, b in zip(ids, ids[1:]):
+            counts[a, b] += 1
+    probs = counts / counts.sum(axis=1, keepdims=True)
+    return np.log(probs)

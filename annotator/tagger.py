@@ -27,14 +27,13 @@ def default_model_dir() -> Path:
     return Path(os.environ.get("ANNOTATOR_MODEL", DEFAULT_MODEL_DIR))
 
 
-def decode(text: str, doc: EncodedDoc, log_probs: np.ndarray, tags: Sequence[str]) -> list[Span]:
-    """BIO-constrained Viterbi over word log-probabilities, then words -> character spans.
-
-    Each span's score is the mean probability of its words' decoded tags.
+def decode(text: str, doc: EncodedDoc, log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | None = None) -> list[Span]:
+    """BIO-constrained Viterbi over word log-probabilities (plus optional weighted transition scores), then
+    words -> character spans. Each span's score is the mean probability of its words' decoded tags.
     """
     if len(doc.words) == 0:
         return []
-    path = viterbi_bio(log_probs)
+    path = viterbi_bio(log_probs, transitions)
     probs = np.exp(log_probs[np.arange(len(path)), path])
     return bio_to_spans(text, doc.words, [tags[i] for i in path], probs.tolist())
 
@@ -57,6 +56,13 @@ class Tagger:
             torch.set_num_threads(threads)
         model, tokenizer = TaggerModel.from_pretrained(directory)
         return cls(model, tokenizer, Linker.load(directory), directory)
+
+    @property
+    def transitions(self) -> np.ndarray | None:
+        cfg = self.model.config
+        if not cfg.transition_scores or not cfg.transition_weight:
+            return None
+        return cfg.transition_weight * np.asarray(cfg.transition_scores, dtype=float)
 
     @property
     def model_version(self) -> str:
@@ -90,8 +96,9 @@ class Tagger:
         hidden: list[np.ndarray] | None = [] if keep_hidden else None
         docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress, hidden_out=hidden)
         out: list[AnnotatedArticle] = []
+        transitions = self.transitions
         for i, (article, doc, lp) in enumerate(zip(articles, docs, log_probs)):
-            spans = decode(article.text, doc, lp, self.model.config.tags)
+            spans = decode(article.text, doc, lp, self.model.config.tags, transitions)
             attributions = self.linker.link(article.text, spans)
             result = AnnotatedArticle(article, spans, attributions)
             if hidden is not None:

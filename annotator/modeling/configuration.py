@@ -40,6 +40,10 @@ class TaggerConfig:
     shape_dim: int = 16
     dropout: float = 0.1
     model_version: str = "untrained"
+    # Decoding: Viterbi adds ``transition_weight * transition_scores[i][j]`` (log P(tag j | tag i) counted on
+    # the training split) to the BIO constraint; the weight is tuned on dev (scripts/tune_decoding.py).
+    transition_scores: list[list[float]] | None = None
+    transition_weight: float = 0.0
 
     @property
     def num_tags(self) -> int:

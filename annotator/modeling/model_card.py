@@ -53,6 +53,7 @@ def render_model_card(metrics: dict) -> str:
         f" (head {opt.get('head_learning_rate')}), warmup {opt.get('warmup_ratio')}, label smoothing {opt.get('label_smoothing')},"
         f" seed {opt.get('seed')}; windows of {model_cfg.get('max_length')} subwords overlapping by {model_cfg.get('stride')}.",
         f"- Selected on dev by `{metrics.get('selection_metric')}`; {metrics.get('train_seconds')} s on CPU.",
+        f"- Decoding: BIO-constrained Viterbi with a transition prior counted on train, weight {metrics.get('transition_weight', 0.0)} (tuned on dev).",
         "- Weights stored as float16 safetensors; loaded as float32.",
         "",
         "## Limits",

@@ -17,7 +17,7 @@ import torch
 import yaml
 from tqdm.auto import tqdm
 
-from annotator.bio import TAG_TO_ID, spans_to_bio
+from annotator.bio import TAG_TO_ID, spans_to_bio, transition_log_probs
 from annotator.linking import Linker, linking_accuracy
 from annotator.modeling.configuration import TaggerConfig
 from annotator.modeling.evaluation import evaluate_predictions, summary_line
@@ -25,6 +25,7 @@ from annotator.modeling.model_card import write_model_card
 from annotator.modeling.modeling import TaggerModel
 from annotator.modeling.windows import collate, encode, make_windows, window_features
 from annotator.schema import AnnotatedArticle
+from annotator.text import words
 
 
 @dataclass
@@ -126,6 +127,33 @@ def predict_docs(model: TaggerModel, tokenizer, linker: Linker, docs: list[Annot
 
     tagger = Tagger(model, tokenizer, linker)
     return tagger.annotate([d.article for d in docs])
+
+
+TRANSITION_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def tune_transition_weight(model: TaggerModel, tokenizer, linker: Linker, dev_docs: list[AnnotatedArticle], how: str, log=print) -> tuple[float, dict]:
+    """Pick the weight of the transition prior on dev (one encoder pass, one Viterbi per weight)."""
+    import numpy as np
+
+    from annotator.modeling.windows import encode, predict_word_log_probs
+    from annotator.tagger import decode
+
+    encoded = [encode(d.text, tokenizer) for d in dev_docs]
+    log_probs = predict_word_log_probs(model, tokenizer, encoded)
+    scores = np.asarray(model.config.transition_scores, dtype=float)
+    best: tuple[float, float, dict] | None = None
+    for weight in TRANSITION_WEIGHTS:
+        preds = []
+        for gold, enc, lp in zip(dev_docs, encoded, log_probs):
+            spans = decode(gold.text, enc, lp, model.config.tags, weight * scores if weight else None)
+            preds.append(AnnotatedArticle(gold.article, spans, linker.link(gold.text, spans)))
+        metrics = evaluate_predictions(dev_docs, preds)
+        value = _selection_value(metrics, how)
+        log(f"dev with transition weight {weight}: {summary_line(metrics)}")
+        if best is None or value > best[0]:
+            best = (value, weight, metrics)
+    return best[1], best[2]
 
 
 def _selection_value(metrics: dict, how: str) -> float:
@@ -261,6 +289,12 @@ def train(
         dev_metrics = best[2]
     else:
         dev_metrics = {}
+    tagger_config.transition_scores = transition_log_probs([spans_to_bio(words(d.text), d.spans) for d in train_docs]).round(4).tolist()
+    if dev_docs:
+        model.eval()
+        weight, tuned = tune_transition_weight(model, tokenizer, linker, dev_docs, cfg.optim.selection_metric, log)
+        tagger_config.transition_weight = weight
+        dev_metrics = tuned
     tagger_config.model_version = f"{cfg.model_name}-{time.strftime('%Y%m%d-%H%M%S')}"
     model.config = tagger_config
     model.save_pretrained(output, tokenizer)
@@ -276,6 +310,7 @@ def train(
         "steps": step,
         "train_seconds": round(time.time() - started, 1),
         "selection_metric": cfg.optim.selection_metric,
+        "transition_weight": tagger_config.transition_weight,
         "history": history,
         "dev": dev_metrics,
         "config": {
