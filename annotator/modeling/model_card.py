@@ -44,6 +44,13 @@ def render_model_card(metrics: dict) -> str:
         if "attribution_end_to_end" in dev:
             e2e = dev["attribution_end_to_end"]
             lines += [f"End-to-end attribution F1 (exact spans): {e2e['f1']:.3f}."]
+    if dev.get("decoding"):
+        lines += ["", "Decoding, measured on dev with the same weights (pooled F1):", "",
+                  "| decoding | token | exact span | end-to-end attribution |", "| --- | --- | --- | --- |"]
+        lines += [f"| {r['decoding']} | {r['token_f1']:.3f} | {r['exact_f1']:.3f} | {r['attribution_f1']:.3f} |" for r in dev["decoding"]]
+    if metrics.get("history"):
+        lines += ["", "Dev after each epoch (plain BIO Viterbi; the best epoch is kept):", "", "| epoch | token F1 | exact F1 |", "| --- | --- | --- |"]
+        lines += [f"| {h['epoch']:g} | {h['token_f1']:.3f} | {h['exact_f1']:.3f} |" for h in metrics["history"]]
     opt = (metrics.get("config") or {}).get("optim", {})
     model_cfg = (metrics.get("config") or {}).get("model", {})
     lines += [
@@ -55,6 +62,10 @@ def render_model_card(metrics: dict) -> str:
         f"- Selected on dev by `{metrics.get('selection_metric')}`; {metrics.get('train_seconds')} s on CPU.",
         f"- Decoding: BIO-constrained Viterbi with a transition prior counted on train, weight {metrics.get('transition_weight', 0.0)} (tuned on dev).",
         "- Weights stored as float16 safetensors; loaded as float32.",
+        "",
+        "## Claims head",
+        "- `claims_head.safetensors` (when present) is the check-worthiness head on this encoder's states, trained on ClaimBuster;",
+        "  its data and dev scores are in `claims_card.md` and `claims_metrics.json`.",
         "",
         "## Limits",
         "- Trained on US political news of 2015-2016 in English; other domains and languages are out of scope.",
