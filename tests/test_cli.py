@@ -80,7 +80,7 @@ def test_annotate_jsonl_and_bad_inputs_give_per_record_errors(tmp_path, tagger):
         "good": None, "empty": "empty", "binary": "binary", "latin1": "invalid_utf8", "42": None,
         "batch.jsonl:2": "bad_json", "no-text": "missing_text", "list-text": "bad_text", "missing": "not_found",
     }
-    assert "9 records" in proc.stderr and "6 errors" in proc.stderr
+    assert "9 records" in proc.stderr and "7 errors" in proc.stderr
     first = records[0]
     assert first["text"] == good.read_bytes().decode("utf-8")  # \r\n kept (newline='')
     check_record(first)
@@ -103,7 +103,7 @@ def test_annotate_resume_skips_ids_already_written(tmp_path, tagger):
 
 def test_annotate_without_paths_or_with_bad_model_fails_clearly(tmp_path):
     proc = run_cli("annotate", "--out", str(tmp_path / "x.jsonl"), check=False)
-    assert proc.returncode != 0 and "PATHS" in proc.stderr
+    assert proc.returncode == 2 and "Missing argument 'paths'" in proc.stderr
     proc = run_cli("annotate", str(EXAMPLES), "--out", str(tmp_path / "x.jsonl"), "--model", str(tmp_path), check=False)
     assert proc.returncode == 2 and "not a tagger model directory" in proc.stderr
 

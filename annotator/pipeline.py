@@ -1,0 +1,183 @@
+"""The scoring job: read -> clean -> tag -> link -> type sources -> find claims -> score -> write.
+
+Each stage is a small function of the one data model (``Article`` -> ``AnnotatedArticle``); this module
+only wires them and adds the ``annotator score`` command to the CLI (``register(app)``, called by
+``annotator/cli.py``). The record written per article is the ``annotate`` record (on the *cleaned* text)
+plus ``sources``, ``claims``, ``score`` and a ``cleaning`` summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from annotator.clean import CleaningConfig, clean_article
+from annotator.io import Item
+from annotator.schema import AnnotatedArticle, Article, RecordError
+from annotator.scoring import ScoringConfig, score_article
+
+if TYPE_CHECKING:
+    from annotator.tagger import Tagger
+
+
+class ScorePipeline:
+    """Cleaning, tagging, source typing, claim detection and scoring for batches of articles."""
+
+    def __init__(
+        self,
+        tagger: Tagger,
+        claim_detector: Any,
+        scoring_config: ScoringConfig | None = None,
+        cleaning_config: CleaningConfig | None = None,
+        clean: bool = True,
+        batch_size: int = 32,
+    ) -> None:
+        from annotator.sources import analyze_sources
+
+        self.tagger = tagger
+        self.claim_detector = claim_detector
+        self.analyze_sources = analyze_sources
+        self.scoring_config = scoring_config or ScoringConfig.from_yaml()
+        self.cleaning_config = cleaning_config or CleaningConfig.from_yaml()
+        self.clean = clean
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model: str | Path | None = None,
+        threads: int | None = None,
+        scoring_config: str | Path | None = None,
+        cleaning_config: str | Path | None = None,
+        clean: bool = True,
+        batch_size: int = 32,
+    ) -> ScorePipeline:
+        """The shipped model (or ``model``) with its claims head, and the configs (validated here, before any work)."""
+        from annotator.claims import ClaimDetector
+        from annotator.tagger import Tagger
+
+        scoring = ScoringConfig.from_yaml(scoring_config)
+        cleaning = CleaningConfig.from_yaml(cleaning_config)
+        tagger = Tagger.from_pretrained(model, threads=threads)
+        detector = ClaimDetector.for_tagger(tagger)
+        return cls(tagger, detector, scoring, cleaning, clean=clean, batch_size=batch_size)
+
+    @property
+    def model_version(self) -> str:
+        return self.tagger.model_version
+
+    # ------------------------------------------------------------------ stages
+    def prepare(self, item: Item) -> Item:
+        """Read -> clean (or keep the text as is with ``clean=False``); errors pass through."""
+        if isinstance(item, RecordError) or not self.clean:
+            return item
+        return clean_article(item, self.cleaning_config)
+
+    def analyze(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
+        """Tag, link, type sources, find claims and score (articles are already cleaned)."""
+        docs = self.tagger.annotate(list(articles), batch_size=self.batch_size, keep_hidden=True)
+        for doc in docs:
+            doc.sources = self.analyze_sources(doc)
+        claims = self.claim_detector.find_claims_batch(docs)
+        for doc, doc_claims in zip(docs, claims, strict=True):
+            doc.claims = doc_claims
+            doc.features = None  # encoder states are large and never written
+            doc.score = score_article(doc, self.scoring_config)
+            if "cleaning" in doc.article.meta:
+                doc.extra["cleaning"] = doc.article.meta["cleaning"]
+        return docs
+
+    def process(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
+        """Records for ``run_batch``: one per article, in order."""
+        return [doc.to_record() for doc in self.analyze(articles)]
+
+    def score_texts(self, items: Sequence[str | Article]) -> list[dict[str, Any]]:
+        """Convenience for scripts and tests: clean, analyse and return records (errors as error records)."""
+        articles = [i if isinstance(i, Article) else Article(f"doc-{n + 1}", i) for n, i in enumerate(items)]
+        prepared = [self.prepare(a) for a in articles]
+        ok = [p for p in prepared if isinstance(p, Article)]
+        records = iter(self.process(ok)) if ok else iter(())
+        return [p.to_record() if isinstance(p, RecordError) else next(records) for p in prepared]
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``annotator score`` to the CLI."""
+
+    @app.command("score")
+    def score(
+        paths: Annotated[
+            list[str],
+            typer.Argument(
+                help=".txt files, directories of .txt/.html files, .jsonl files with 'id' and 'text', .csv (id,text) or .html pages.",
+                show_default=False,
+            ),
+        ],
+        out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file ('-' for stdout); one line per article, in input order.")],
+        report: Annotated[
+            Path | None, typer.Option("--report", help="Also write a self-contained HTML report (batch summary + one section per article).")
+        ] = None,
+        model: Annotated[
+            Path | None,
+            typer.Option("--model", help="Model directory with its claims head (default: $ANNOTATOR_MODEL or models/attribution-minilm)."),
+        ] = None,
+        scoring_config: Annotated[
+            Path | None, typer.Option("--scoring-config", help="Score rubric YAML (default: configs/scoring.yaml).")
+        ] = None,
+        cleaning_config: Annotated[
+            Path | None, typer.Option("--cleaning-config", help="Boilerplate cleaning YAML (default: configs/cleaning.yaml).")
+        ] = None,
+        no_clean: Annotated[
+            bool, typer.Option("--no-clean", help="Score the text as given (no boilerplate removal, no language check).")
+        ] = False,
+        report_limit: Annotated[
+            int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")
+        ] = 500,
+        batch_size: Annotated[int, typer.Option(help="Windows per forward pass.")] = 32,
+        chunk_size: Annotated[int, typer.Option(help="Articles read, scored and written together (flushed after each chunk).")] = 16,
+        threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
+        resume: Annotated[
+            bool, typer.Option("--resume", help="Append to --out, skipping ids already in it (after a crash or Ctrl-C).")
+        ] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ) -> None:
+        """Score how well each article is sourced (0-100, with reasons), after removing page boilerplate.
+
+        Each output line is the annotate record on the CLEANED text (offsets refer to it) plus sources, claims, score and cleaning.
+
+        Bad inputs (missing, empty, binary, invalid UTF-8, not English, nothing left after cleaning) get an error record; the batch goes on.
+        """
+        from annotator.batch import run_batch
+        from annotator.configcheck import ConfigError
+        from annotator.io import JsonlWriter
+
+        try:
+            pipeline = ScorePipeline.from_pretrained(
+                model,
+                threads=threads,
+                scoring_config=scoring_config,
+                cleaning_config=cleaning_config,
+                clean=not no_clean,
+                batch_size=batch_size,
+            )
+        except (ConfigError, FileNotFoundError, ValueError, OSError) as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from None
+        with JsonlWriter(out, resume=resume) as writer:
+            counts = run_batch(paths, writer, pipeline.process, chunk_size=chunk_size, show_progress=not quiet, prepare=pipeline.prepare)
+        msg = f"wrote {counts['written']} records to {out} ({counts['errors']} errors"
+        msg += f", {counts['skipped']} skipped as already done)" if counts.get("skipped") else ")"
+        typer.echo(msg, err=True)
+        if report is not None:
+            if str(out) == "-":
+                typer.secho("error: --report needs --out to be a file (the report is built from it)", fg=typer.colors.RED, err=True)
+                raise typer.Exit(2)
+            from annotator.report import write_report
+
+            n = write_report(out, report, limit=report_limit, model_version=pipeline.model_version)
+            typer.echo(f"wrote report of {n} records to {report}", err=True)

@@ -1,0 +1,260 @@
+"""The sourcing score: config validation, the rubric on a hand-annotated article, and metamorphic tests on
+articles we wrote, run through the whole pipeline with the shipped model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from annotator.configcheck import ConfigError
+from annotator.schema import AnnotatedArticle, Article, Attribution, Span
+from annotator.scoring import COMPONENTS, ScoringConfig, score_article, score_record
+from annotator.text import sentences
+from tests.scoring_articles import (
+    ATTRIBUTION_TEMPLATES,
+    METHODOLOGY_SENTENCES,
+    NAMED_TEMPLATES,
+    NAVIGATION_BOTTOM,
+    NAVIGATION_TOP,
+    render,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "configs" / "scoring.yaml"
+
+
+# ------------------------------------------------------------------------------------------ config
+
+
+def _raw() -> dict:
+    return yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+
+
+def test_shipped_config_loads_and_weights_sum_to_one() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    assert set(cfg["weights"]) == set(COMPONENTS)
+    assert abs(sum(cfg["weights"].values()) - 1) < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r["weights"].update(coverage=0.5), "weights: weights must sum to 1, they sum to 1.25"),
+        (lambda r: r["weights"].update(coverage=-0.05, practice=0.5), r"weights.coverage: -0.05 is out of range"),
+        (lambda r: r["weights"].update(novelty=0.0), r"weights: unknown keys \['novelty'\]"),
+        (lambda r: r.update(colour="blue"), r"unknown keys \['colour'\]"),
+        (lambda r: r["breadth"].pop("half_saturation"), r"breadth: missing keys \['half_saturation'\]"),
+        (lambda r: r["breadth"].update(half_saturation=-1), r"breadth.half_saturation: -1 is out of range"),
+        (lambda r: r["practice"]["signal_weights"].update(methodology=0.9), r"practice.signal_weights: weights must sum to 1"),
+        (lambda r: r["transparency"]["type_values"].update(ANONYMOUS=0.1), r"unknown keys \['ANONYMOUS'\]"),
+        (lambda r: r["transparency"]["type_values"].pop("DOCUMENT"), r"missing keys \['DOCUMENT'\]"),
+        (lambda r: r["primary"].update(secondhand_types=["BLOG"]), r"unknown source types \['BLOG'\]"),
+        (lambda r: r["patterns"]["methodology"].append("(spoke to"), "invalid regular expression"),
+        (lambda r: r["coverage"].update(min_checkworthy="high"), "coverage.min_checkworthy: expected a number"),
+        (lambda r: r["flags"].update(on_record_quotes=True), "flags.on_record_quotes: expected an integer"),
+        (lambda r: r["sources"].update(count_unlinked="yes"), "sources.count_unlinked: expected true or false"),
+    ],
+)
+def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:
+    raw = _raw()
+    mutate(raw)
+    path = tmp_path / "scoring.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        ScoringConfig.from_yaml(path)
+
+
+def test_unreadable_config_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read scoring config"):
+        ScoringConfig.from_yaml(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("weights: [1, 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        ScoringConfig.from_yaml(bad)
+
+
+# ---------------------------------------------------------------------- the rubric on a known article
+
+TEXT = (
+    "Mayor Ana Lind said the bridge would reopen in May. "
+    '"We are ready," Lind said. '
+    "Officials said the cost had doubled. "
+    "The bridge carries 9,000 cars a day."
+)
+
+
+def _span(sid: str, label: str, needle: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(needle, start + 1)
+    return Span(sid, start, start + len(needle), label, needle)
+
+
+def _hand_annotated(extra_sentence: str = "") -> AnnotatedArticle:
+    """Spans, attributions, sources and claims written by hand (the scorer is a pure function of them)."""
+    spans = [
+        _span("s1", "SOURCE", "Mayor Ana Lind"),
+        _span("s2", "CUE", "said"),
+        _span("s3", "CONTENT", "the bridge would reopen in May"),
+        _span("s4", "CONTENT", '"We are ready,"'),
+        _span("s5", "SOURCE", "Lind", 1),
+        _span("s6", "CUE", "said", 1),
+        _span("s7", "SOURCE", "Officials"),
+        _span("s8", "CUE", "said", 2),
+        _span("s9", "CONTENT", "the cost had doubled"),
+    ]
+    attributions = [Attribution("a1", "s1", "s2", ["s3"]), Attribution("a2", "s5", "s6", ["s4"]), Attribution("a3", "s7", "s8", ["s9"])]
+    doc = AnnotatedArticle(Article("hand", TEXT + extra_sentence), spans, attributions)
+    by_id = {s.id: s for s in spans}
+
+    def mention(sid: str) -> dict:
+        s = by_id[sid]
+        return {"start": s.start, "end": s.end, "text": s.text, "span": sid}
+
+    doc.sources = [
+        {"id": "src1", "type": "NAMED_PERSON", "specificity": 1.0, "count": 1, "plural": False, "name": "Ana Lind",
+         "affiliation": None, "secondhand": False, "mentions": [mention("s1"), mention("s5")]},
+        {"id": "src2", "type": "ANONYMOUS_VAGUE", "specificity": 0.05, "count": None, "plural": True, "name": "Officials",
+         "affiliation": None, "secondhand": False, "mentions": [mention("s7")]},
+    ]  # fmt: skip
+    ranges = sentences(TEXT)
+    doc.claims = [
+        {"start": s, "end": e, "text": doc.text[s:e], "checkworthy": 0.8, "attributed": i < 3, "attribution": f"a{i + 1}" if i < 3 else None}
+        for i, (s, e) in enumerate(ranges)
+    ]
+    return doc
+
+
+def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    doc = _hand_annotated()
+    assert len(doc.claims) == 4 and doc.claims[-1]["text"] == "The bridge carries 9,000 cars a day."
+    score = score_article(doc, cfg)
+    comp = score["components"]
+    assert set(comp) == set(COMPONENTS)
+    assert comp["coverage"]["value"] == pytest.approx(0.75)
+    assert comp["coverage"]["spans"] == ["s1", "s2", "s5", "s6", "s7", "s8"]
+    tv = cfg["transparency"]["type_values"]
+    anon = tv["ANONYMOUS_VAGUE"] + cfg["transparency"]["anonymous_specificity_bonus"] * 0.05
+    assert comp["transparency"]["value"] == pytest.approx((2 * tv["NAMED_PERSON"] + anon) / 3, abs=1e-4)
+    assert comp["transparency"]["spans"] == ["s1", "s5"]
+    people = 1 + 2  # Ana Lind + "officials" (a plural without a number counts as two in configs/sources.yaml)
+    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg["breadth"]["half_saturation"]), abs=1e-4)
+    assert comp["diversity"]["value"] == pytest.approx(2 / (2 + cfg["diversity"]["half_saturation"]), abs=1e-4)
+    assert comp["primary"]["value"] == 1.0
+    sw = cfg["practice"]["signal_weights"]
+    assert comp["practice"]["value"] == pytest.approx(sw["direct_quotes"] * 1 / cfg["practice"]["quotes_for_full"], abs=1e-4)
+    assert comp["practice"]["spans"] == ["s4"]
+    expected = 100 * sum(c["weight"] * c["value"] for c in comp.values())
+    assert score["overall"] == pytest.approx(expected, abs=0.05)
+    assert score["flags"] == ["on_record_quotes"]
+    for c in comp.values():
+        assert c["reason"] and 0.0 <= c["value"] <= 1.0
+
+
+def test_score_is_deterministic_and_the_same_from_a_record() -> None:
+    doc = _hand_annotated()
+    first = score_article(doc)
+    assert score_article(_hand_annotated()) == first
+    record = doc.to_record()
+    assert score_record(record) == first
+
+
+def test_signals_add_practice_and_reporting_sentences_are_not_claims() -> None:
+    base = score_article(_hand_annotated())
+    extra = " The mayor's office did not respond to a request for comment. For this story, the Courier spoke to four engineers."
+    doc = _hand_annotated(extra)
+    start = len(TEXT) + 1
+    for s, e in ((start, doc.text.index(".", start) + 1), (doc.text.index("For this"), len(doc.text))):
+        doc.claims.append({"start": s, "end": e, "text": doc.text[s:e], "checkworthy": 0.9, "attributed": False, "attribution": None})
+    score = score_article(doc)
+    assert {"sought_comment", "methodology_statement"} <= set(score["flags"])
+    assert score["components"]["coverage"]["value"] == base["components"]["coverage"]["value"]  # not counted as claims
+    assert score["components"]["practice"]["value"] > base["components"]["practice"]["value"]
+    assert score["components"]["breadth"]["value"] > base["components"]["breadth"]["value"]  # four engineers > three people
+    assert score["overall"] > base["overall"]
+    assert [e["text"] for e in score["evidence"]["methodology"]] == ["For this story, the Courier spoke to four engineers."]
+
+
+def test_flags_for_anonymous_secondhand_and_unattributed_articles() -> None:
+    doc = _hand_annotated()
+    for src in doc.sources:
+        src.update(type="ANONYMOUS_DESCRIBED", specificity=0.3, name=None)
+    score = score_article(doc)
+    assert {"all_anonymous", "mostly_anonymous"} <= set(score["flags"])
+    assert "on_record_quotes" not in score["flags"]
+
+    doc = _hand_annotated()
+    doc.sources[0].update(type="MEDIA_OUTLET", name="Daily Ledger")
+    assert "mostly_secondhand" in score_article(doc)["flags"]
+
+    bare = AnnotatedArticle(Article("bare", TEXT))
+    bare.sources, bare.claims = [], [{"start": 0, "end": 10, "text": TEXT[:10], "checkworthy": 0.9, "attributed": False, "attribution": None}]
+    score = score_article(bare)
+    assert {"no_attribution", "low_coverage"} <= set(score["flags"])
+    assert score["overall"] < 5
+
+    single = _hand_annotated()
+    single.sources = single.sources[:1]
+    assert "single_source" in score_article(single)["flags"]
+
+
+# ----------------------------------------------------------------- metamorphic, shipped model end to end
+
+
+@pytest.fixture(scope="module")
+def pipeline(tagger):
+    from annotator.claims import ClaimDetector
+    from annotator.pipeline import ScorePipeline
+
+    return ScorePipeline(tagger, ClaimDetector.for_tagger(tagger))
+
+
+def _scores(pipeline, texts: list[str]) -> list[dict]:
+    records = pipeline.score_texts(texts)
+    for r in records:
+        assert "error" not in r, r.get("error")
+    return [r["score"] for r in records]
+
+
+def test_removing_attribution_clauses_lowers_the_score(pipeline) -> None:
+    texts = [render(t, choice) for t in ATTRIBUTION_TEMPLATES for choice in (0, 1)]
+    scores = _scores(pipeline, texts)
+    for i in range(0, len(scores), 2):
+        full, stripped = scores[i], scores[i + 1]
+        assert stripped["overall"] < full["overall"], (i // 2, full["overall"], stripped["overall"])
+        assert stripped["components"]["transparency"]["value"] <= full["components"]["transparency"]["value"]
+
+
+def test_replacing_named_sources_by_a_source_lowers_transparency(pipeline) -> None:
+    texts = [render(t, choice) for t in NAMED_TEMPLATES for choice in (0, 1)]
+    scores = _scores(pipeline, texts)
+    for i in range(0, len(scores), 2):
+        named, anonymous = scores[i]["components"]["transparency"], scores[i + 1]["components"]["transparency"]
+        assert anonymous["value"] < named["value"], (i // 2, named, anonymous)
+        assert scores[i + 1]["overall"] < scores[i]["overall"]
+
+
+def test_navigation_lines_and_a_duplicated_article_change_the_score_by_at_most_two_points(pipeline) -> None:
+    originals = [render(t, 0) for t in ATTRIBUTION_TEMPLATES + NAMED_TEMPLATES]
+    variants = []
+    for text in originals:
+        variants.append(NAVIGATION_TOP + "\n" + text + NAVIGATION_BOTTOM)
+        variants.append(text + "\n\n" + text)
+    scores = _scores(pipeline, originals + variants)
+    base, rest = scores[: len(originals)], scores[len(originals) :]
+    for i, original in enumerate(base):
+        for variant in rest[2 * i : 2 * i + 2]:
+            assert abs(variant["overall"] - original["overall"]) <= 2.0, (i, original["overall"], variant["overall"])
+
+
+def test_adding_a_methodology_statement_does_not_lower_the_score(pipeline) -> None:
+    originals = [render(t, 0) for t in ATTRIBUTION_TEMPLATES]
+    with_method = [text.rstrip() + "\n\n" + sentence + "\n" for text, sentence in zip(originals, METHODOLOGY_SENTENCES, strict=True)]
+    scores = _scores(pipeline, originals + with_method)
+    n = len(originals)
+    for before, after in zip(scores[:n], scores[n:], strict=True):
+        assert after["overall"] >= before["overall"], (before["overall"], after["overall"])
+        assert "methodology_statement" in after["flags"]
