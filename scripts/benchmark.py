@@ -88,7 +88,7 @@ def main() -> None:
             timings[name].append(time.perf_counter() - t0)
     ours_s, naive_s = statistics.median(timings["ours"]), statistics.median(timings["naive"])
     print(f"ours  (tag + BIO-Viterbi + link, windows batched across articles): {len(texts) / ours_s:6.2f} articles/s  ({ours_s:.1f} s)")
-    print(f"naive (HF pipeline per article, tagging only, stride {tagger.model.config.stride}):          {len(texts) / naive_s:6.2f} articles/s  ({naive_s:.1f} s)")
+    print(f"naive (HF pipeline per article, tagging only, stride {tagger.model.config.stride}): {len(texts) / naive_s:6.2f} articles/s  ({naive_s:.1f} s)")
     print(f"speed-up: {naive_s / ours_s:.2f}x (median of {args.repeats} runs each, same process, same weights)")
 
 
