@@ -351,8 +351,16 @@ def test_examples_carry_exactly_the_corrections(round_trip: Round):
     else:
         assert added_attr[0]["cue"] == plan["edited"]["id"] and "added-1" in added_attr[0]["content"]
 
+    # The model's pre-filled source types stay on the regions the annotator kept; the annotator's choice wins.
+    expected_types = {
+        r["id"]: r["value"]["choices"][0]
+        for r in task.predictions[0].result
+        if r.get("from_name") == "source_type" and r["id"] != plan["deleted"]["id"]
+    }
     src = plan["source_region"]
-    assert example["source_types"] == ({src["id"]: "NAMED_PERSON"} if src else {})
+    if src is not None:
+        expected_types[src["id"]] = "NAMED_PERSON"
+    assert example["source_types"] == expected_types
     assert example["rating"] == {"value": 4, "comment": RATING_COMMENT}
     assert example["labelstudio"]["annotator"] == "admin@example.com"
     assert example["labelstudio"]["model_version"] == task.predictions[0].model_version
