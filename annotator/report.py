@@ -274,7 +274,12 @@ def _sources_table(record: Mapping[str, Any]) -> str:
         count_text = str(count) if count is not None else ("several" if s.get("plural") else "1")
         mentions = "; ".join(m.get("text", "") for m in s.get("mentions", []))
         who = " / ".join(x for x in (s.get("name"), s.get("affiliation")) if x)
-        second = " (secondhand)" if s.get("secondhand") else ""
+        if s.get("reporter"):
+            second = " (the reporting outlet; not counted as a source)"
+        elif s.get("relayed_by"):
+            second = f" (secondhand: told {s['relayed_by']})"
+        else:
+            second = " (secondhand)" if s.get("secondhand") else ""
         spec = s.get("specificity")
         out.append(
             f'<tr data-source-type="{_e(s.get("type"))}"><td>{_e(s.get("id"))}</td><td>{_e(s.get("type"))}{second}</td>'

@@ -10,19 +10,21 @@ Components (the numbers live in the config):
 * ``coverage``: share of check-worthy claims that an attribution carries. Sentences about the reporting
   itself (a methodology statement, a request for comment) are not claims to attribute.
 * ``transparency``: mean over sources, weighted by how many attributions each carries, of a per-type value
-  (named person 1.0 ... vague anonymous low); anonymous sources earn a bonus for specificity.
+  (named person 1.0 ... vague anonymous low); anonymous sources earn a bonus for specificity; another
+  outlet's report is worth no more than the outlet itself (``secondhand_cap``).
 * ``breadth``: people and bodies the story rests on, ``n / (n + half_saturation)``. A source with an
-  explicit count ("three officials") counts that many; a methodology sentence ("spoke to four officials
-  and two diplomats") counts too: breadth takes the larger of the two tallies.
+  explicit count ("three officials") counts that many, people reached through other outlets a fraction; a
+  methodology sentence ("spoke to four officials and two diplomats") counts too: breadth takes the larger.
 * ``diversity``: distinct affiliations among the sources (unaffiliated sources form one group per kind:
-  named, anonymous, documents), ``g / (g + half_saturation)``.
+  named, anonymous, documents; other outlets one group), ``g / (g + half_saturation)``.
 * ``primary``: one minus the share of attributions resting on other outlets' reporting.
 * ``practice``: direct quotes (on the record count fully), a methodology statement, comment sought from
   the people concerned, a reason given for anonymity.
 
-Sources whose every mention sits in a methodology sentence ("Reuters talked to ...") are the reporters,
-not sources, and are left out of the source statistics; so are sources that no attribution uses (a SOURCE
-span the linker attached to no cue), unless ``sources.count_unlinked`` is set.
+The reporting outlet ("Reuters talked to ...", "told Reuters": sources marked ``reporter``, or named only in
+a methodology sentence) is not a source and is left out of the source statistics; so are sources that no
+attribution uses (a SOURCE span the linker attached to no cue), unless ``sources.count_unlinked`` is set, and
+attributions that only report a refusal to comment (``sources.skip_non_answers``).
 """
 
 from __future__ import annotations
@@ -77,14 +79,16 @@ _UNIT = Num(0.0, 1.0)
 _SCHEMA: dict[str, Any] = {
     "weights": MapOf(_UNIT, allowed=COMPONENTS, required=True),
     "coverage": {"min_checkworthy": _UNIT, "no_claims_value": _UNIT},
-    "sources": {"count_unlinked": Bool()},
+    "sources": {"count_unlinked": Bool(), "skip_non_answers": Bool()},
     "transparency": {
         "type_values": MapOf(_UNIT, allowed=SOURCE_TYPES, required=True),
         "anonymous_specificity_bonus": _UNIT,
         "max_specificity": Num(1e-9),
+        "secondhand_cap": _UNIT,
+        "secondhand_cap_exempt": ListOf(Str()),
     },
-    "breadth": {"half_saturation": Num(1e-9), "max_methodology_count": Int(1, 100_000)},
-    "diversity": {"half_saturation": Num(1e-9)},
+    "breadth": {"half_saturation": Num(1e-9), "max_methodology_count": Int(1, 100_000), "secondhand_weight": _UNIT},
+    "diversity": {"half_saturation": Num(1e-9), "outlets_as_one_group": Bool()},
     "primary": {"secondhand_types": ListOf(Str()), "media_words": ListOf(Regex())},
     "practice": {
         "signal_weights": MapOf(_UNIT, allowed=SIGNALS, required=True),
@@ -110,9 +114,13 @@ class ScoringConfig:
         check(self.raw, _SCHEMA, where)
         check_sums_to_one(self.raw["weights"], f"{where}: weights")
         check_sums_to_one(self.raw["practice"]["signal_weights"], f"{where}: practice.signal_weights")
-        bad = sorted(set(self.raw["primary"]["secondhand_types"]) - set(SOURCE_TYPES))
-        if bad:
-            raise ConfigError(f"{where}: primary.secondhand_types: unknown source types {bad} (known: {list(SOURCE_TYPES)})")
+        for key, types in (
+            ("primary.secondhand_types", self.raw["primary"]["secondhand_types"]),
+            ("transparency.secondhand_cap_exempt", self.raw["transparency"]["secondhand_cap_exempt"]),
+        ):
+            bad = sorted(set(types) - set(SOURCE_TYPES))
+            if bad:
+                raise ConfigError(f"{where}: {key}: unknown source types {bad} (known: {list(SOURCE_TYPES)})")
         self.patterns = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in self.raw["patterns"].items()}
         self.media_words = [re.compile(p, re.IGNORECASE) for p in self.raw["primary"]["media_words"]]
         nouns = "|".join(sorted({re.escape(n.lower()) for n in self.raw["methodology_counts"]["people_nouns"]}, key=len, reverse=True))
@@ -185,6 +193,18 @@ def _is_secondhand(source: Mapping[str, Any], cfg: ScoringConfig) -> bool:
     return any(p.search(t) for p in cfg.media_words for t in texts)
 
 
+def _non_answers(doc: AnnotatedArticle, cfg: ScoringConfig) -> set[str]:
+    """Attributions that report a refusal, not information ("Qaani ... did not immediately reply to requests
+    for comment", "a spokesperson declined to comment"): their cue and content match a sought_comment pattern."""
+    spans = doc.span_by_id()
+    out: set[str] = set()
+    for a in doc.attributions:
+        parts = [doc.text[spans[i].start : spans[i].end] for i in [a.cue, *a.content] if i and i in spans]
+        if parts and any(p.search(" ".join(parts)) for p in cfg.patterns["sought_comment"]):
+            out.add(a.id)
+    return out
+
+
 def _people(source: Mapping[str, Any]) -> int:
     """People one source stands for, counted as the sources stage counts them ("three officials" -> 3)."""
     from annotator.sources import distinct_source_count
@@ -248,9 +268,10 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
     reporting_sentences = signals["methodology"] + signals["sought_comment"]
 
     # ---- sources: resolve span -> source, weigh by the attributions each carries
+    non_answers = _non_answers(doc, cfg) if cfg["sources"]["skip_non_answers"] else set()
     attributions_by_source_span: dict[str, list[str]] = {}
     for a in doc.attributions:
-        if a.source is not None:
+        if a.source is not None and a.id not in non_answers:
             attributions_by_source_span.setdefault(a.source, []).append(a.id)
     source_of_span: dict[str, _Source] = {}
     all_sources: list[_Source] = []
@@ -258,8 +279,8 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
     for raw in doc.sources or []:
         mention_spans = [m.get("span") for m in raw.get("mentions", []) if m.get("span")]
         mention_ranges = [(int(m["start"]), int(m["end"])) for m in raw.get("mentions", []) if "start" in m and "end" in m]
-        if mention_ranges and all(_inside_any(s, e, signals["methodology"]) for s, e in mention_ranges):
-            continue  # the reporters themselves ("Reuters talked to ..."), not a source
+        if raw.get("reporter") or (mention_ranges and all(_inside_any(s, e, signals["methodology"]) for s, e in mention_ranges)):
+            continue  # the reporting outlet itself ("Reuters talked to ...", "told MEE"), not a source
         n_attr = sum(len(attributions_by_source_span.get(sid, [])) for sid in mention_spans)
         if n_attr == 0 and not cfg["sources"]["count_unlinked"]:
             continue  # a SOURCE span that no attribution uses: nothing is attributed to it
@@ -312,10 +333,15 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
     tv = cfg["transparency"]["type_values"]
     bonus = cfg["transparency"]["anonymous_specificity_bonus"]
 
+    cap = cfg["transparency"]["secondhand_cap"]
+    exempt = set(cfg["transparency"]["secondhand_cap_exempt"])
+
     def transparency_of(s: _Source) -> float:
         value = tv.get(s.type, tv["REFERENCE"])
         if s.anonymous:
             value += bonus * s.specificity
+        if s.secondhand and s.type not in exempt:
+            value = min(value, cap)  # another outlet's report: the reader cannot see how it was sourced
         return min(1.0, value)
 
     scored = [s for s in all_sources if s.type != "REFERENCE"] or all_sources
@@ -335,12 +361,18 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
     # ---- breadth
     from annotator.sources import distinct_source_count
 
-    people_from_sources = distinct_source_count([dict(r) for r in kept_raw if r.get("type") != "REFERENCE"])
+    typed_raw = [(dict(r), s) for r, s in zip(kept_raw, all_sources, strict=True) if r.get("type") != "REFERENCE"]
+    own_people = distinct_source_count([r for r, s in typed_raw if not s.secondhand])
+    relayed_people = distinct_source_count([r for r, s in typed_raw if s.secondhand])
+    # other outlets' sources are not the story's own reporting: they count a fraction (breadth.secondhand_weight)
+    people_from_sources = own_people + cfg["breadth"]["secondhand_weight"] * relayed_people
     people_from_method = methodology_people(text, signals["methodology"], cfg)
-    people = max(people_from_sources, people_from_method)
+    people = round(max(people_from_sources, people_from_method), 2)
     h = cfg["breadth"]["half_saturation"]
     n_distinct = len([s for s in all_sources if s.type != "REFERENCE"])
-    reason = f"{_plural(n_distinct, 'distinct source')} standing for about {people_from_sources} people or bodies"
+    reason = f"{_plural(n_distinct, 'distinct source')} standing for about {own_people + relayed_people} people or bodies"
+    if relayed_people:
+        reason += f" ({relayed_people} of them through other outlets, counted x{cfg['breadth']['secondhand_weight']:g})"
     if people_from_method:
         reason += f"; the methodology statement names {people_from_method}"
     components["breadth"] = _component(
@@ -353,8 +385,11 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
 
     # ---- diversity
     groups: dict[str, list[str]] = {}
+    outlets_one_group = cfg["diversity"]["outlets_as_one_group"]
     for s in known:
-        if s.affiliation:
+        if outlets_one_group and s.secondhand and s.type in ("MEDIA_OUTLET", "DOCUMENT", "ANONYMOUS_VAGUE", "ANONYMOUS_DESCRIBED"):
+            key = "other outlets' reporting"  # outlets are not sides of the story; who they quote may be
+        elif s.affiliation:
             key = f"affiliation: {s.affiliation}"
         elif s.type in ("NAMED_ORGANIZATION", "MEDIA_OUTLET") and s.name:
             key = f"organisation: {s.name}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -65,6 +65,9 @@ _WORD_LIST_KEYS = (
     "organization_keywords",
     "media_nouns",
     "media_report_nouns",
+    "outlet_descriptors",
+    "outlet_descriptors_after",
+    "outlet_title_words",
     "document_nouns",
     "document_keywords",
     "rank_words",
@@ -79,6 +82,7 @@ _WORD_LIST_KEYS = (
     "possessive_determiners",
 )
 _LEXICON_FILE_KEYS = ("media_outlets", "places", "organizations", "first_names")
+_OUTLET_ROLE_KEYS = ("recipient_before", "interviewer_after", "reports_after", "reports_before")
 _PRONOUN_NUMBERS = {"sg", "pl", "x"}
 _PRONOUN_GENDERS = {"m", "f", "n", "x"}
 _PRONOUN_KINDS = {"person", "thing", "any", "speaker", "addressee", "relative", "demonstrative"}
@@ -149,6 +153,8 @@ class SourceLexicon:
     relative_gap: int
     max_outlet_tokens: int = 1
     max_title_tokens: int = 1
+    # outlet_roles.<key> -> compiled patterns (which outlet did the reporting; see configs/sources.yaml)
+    outlet_roles: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
     # -- loading ------------------------------------------------------------------------------------------------
     @classmethod
@@ -163,7 +169,7 @@ class SourceLexicon:
             raise SourceConfigError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(data, dict):
             raise _fail(path, "top level", "expected a mapping")
-        for key in ("lexicon_files", "specificity", "counting", "clustering", "words"):
+        for key in ("lexicon_files", "specificity", "counting", "clustering", "words", "outlet_roles"):
             if not isinstance(data.get(key), dict):
                 raise _fail(path, key, "missing or not a mapping")
 
@@ -236,6 +242,23 @@ class SourceLexicon:
             raise _fail(path, "words.number_words", "expected a mapping word -> positive integer")
         number_words = {str(k).lower(): int(v) for k, v in numbers_cfg.items()}
 
+        roles_cfg = data["outlet_roles"]
+        unknown = sorted(set(roles_cfg) - set(_OUTLET_ROLE_KEYS))
+        if unknown:
+            raise _fail(path, "outlet_roles", f"unknown keys {unknown} (expected {list(_OUTLET_ROLE_KEYS)})")
+        outlet_roles: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for key in _OUTLET_ROLE_KEYS:
+            value = roles_cfg.get(key)
+            if not isinstance(value, list) or not value or not all(isinstance(p, str) and p for p in value):
+                raise _fail(path, f"outlet_roles.{key}", "expected a non-empty list of regular expressions")
+            compiled = []
+            for n, pattern in enumerate(value):
+                try:
+                    compiled.append(re.compile(pattern, re.IGNORECASE))
+                except re.error as exc:
+                    raise _fail(path, f"outlet_roles.{key}[{n}]", f"invalid regular expression: {exc}") from exc
+            outlet_roles[key] = tuple(compiled)
+
         return cls(
             path=path,
             words=words,
@@ -257,6 +280,7 @@ class SourceLexicon:
             relative_gap=windows["relative_gap_chars"],
             max_outlet_tokens=max(len(_split_words(k)) for k in outlets),
             max_title_tokens=max(len(k.split()) for k in titles),
+            outlet_roles=outlet_roles,
         )
 
     @classmethod
@@ -265,6 +289,17 @@ class SourceLexicon:
         return _default_lexicon()
 
     # -- lookups ------------------------------------------------------------------------------------------------
+    @cached_property
+    def descriptor_tuples(self) -> dict[str, frozenset[tuple[str, ...]]]:
+        """Outlet descriptor phrases as word tuples: "before", "after" (the two lists) and "any"."""
+        before = frozenset(tuple(d.split()) for d in self.words["outlet_descriptors"])
+        after = frozenset(tuple(d.split()) for d in self.words["outlet_descriptors_after"])
+        return {"before": before, "after": after, "any": before | after}
+
+    @cached_property
+    def descriptor_first_words(self) -> frozenset[str]:
+        return frozenset(d[0] for d in self.descriptor_tuples["any"])
+
     def has(self, list_name: str, word: str) -> bool:
         return word in self.words[list_name]
 
@@ -409,6 +444,9 @@ class _DocContext:
         self.lexicon = lexicon
         self._line_caseless: dict[int, bool] = {}
         self._org_evidence: dict[str, bool] = {}
+        self._all_tokens: list[Tok] | None = None
+        self._outlet_names: dict[tuple[str, ...], str] | None = None
+        self._described_outlets: frozenset[str] = frozenset()
         mid_caps: set[str] = set()
         lower: set[str] = set()
         for m in _TOKEN_RE.finditer(text):
@@ -482,6 +520,30 @@ class _DocContext:
         """A capitalised word in an uninformative position: a name if the article capitalises it elsewhere."""
         return word in self.mid_caps and word.lower() not in self.lower_words
 
+    @property
+    def all_tokens(self) -> list[Tok]:
+        """Every token of the text (computed on first use), without the per-token name decision: the outlet
+        scan needs only the raw capitalisation."""
+        if self._all_tokens is None:
+            self._all_tokens = _tokens(self.text, 0, len(self.text), self, decide_names=False)
+        return self._all_tokens
+
+    @property
+    def outlet_names(self) -> dict[tuple[str, ...], str]:
+        """Outlets this article names with a descriptor noun ("the Iraqi newspaper Al-Mada", "the Northern Ledger
+        newspaper", "Orebody, a business website"): lowercase name words -> name. Unknown to the lexicon, they
+        are outlets in this article wherever they appear, and so are shorter forms ("the Ledger")."""
+        if self._outlet_names is None:
+            self._outlet_names, self._described_outlets = _doc_outlet_names(self)
+        return self._outlet_names
+
+    @property
+    def described_outlets(self) -> frozenset[str]:
+        """Outlets the article introduces with a descriptor noun ("the Lebanese newspaper Al-Akhbar"): it
+        describes them to the reader, so they are other outlets, not the one reporting."""
+        _ = self.outlet_names
+        return self._described_outlets
+
 
 _CONTEXTS: dict[tuple[int, int], _DocContext] = {}
 
@@ -505,8 +567,8 @@ def _strip_possessive(word: str) -> tuple[str, bool]:
     return word, False
 
 
-def _tokens(text: str, start: int, end: int, ctx: _DocContext) -> list[Tok]:
-    """Tokens of ``text[start:end]`` with name decisions (see ``_is_proper``)."""
+def _tokens(text: str, start: int, end: int, ctx: _DocContext, decide_names: bool = True) -> list[Tok]:
+    """Tokens of ``text[start:end]`` with name decisions (see ``_is_proper``) unless ``decide_names`` is off."""
     out: list[Tok] = []
     for m in _TOKEN_RE.finditer(text, start, end):
         raw = m.group()
@@ -517,19 +579,20 @@ def _tokens(text: str, start: int, end: int, ctx: _DocContext) -> list[Tok]:
         low = word.lower()
         if low.endswith(".") and low not in ctx.lexicon.titles and not re.fullmatch(r"(?:\w\.)+", low):
             low = low.rstrip(".")
-        letters = [c for c in word if c.isalpha()]
+        first = word[0]
         tok = Tok(
             text=word,
             start=m.start(),
             end=m.start() + len(word),
             low=low,
-            cap=bool(letters) and (word[0].isupper() or _PARTICLE_NAME.match(word) is not None),
-            upper=len(letters) > 1 and all(c.isupper() for c in letters),
+            cap=first.isupper() or (first.islower() and _PARTICLE_NAME.match(word) is not None),
+            upper=word.isupper() and sum(c.isalpha() for c in word) > 1,
             poss=poss,
         )
         out.append(tok)
-    for i, tok in enumerate(out):
-        tok.proper = _is_proper(tok, i, out, ctx)
+    if decide_names:
+        for i, tok in enumerate(out):
+            tok.proper = _is_proper(tok, i, out, ctx)
     return out
 
 
@@ -612,6 +675,8 @@ class Mention:
     descriptors: frozenset[str] = frozenset()  # description words of an anonymous source
     cues: frozenset[str] = frozenset()  # specificity cue kinds found
     key: str = ""  # identity key for organisations, outlets and documents
+    relayed_by: str | None = None  # told another outlet ("the militia leader told al-Akhbar"): that outlet
+    reporter: bool = False  # a mention of the outlet that did the reporting ("Reuters talked to ...")
 
 
 def type_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> SpanTyping:
@@ -659,7 +724,7 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     if pron is not None:
         return _finish(pron, lex)
 
-    parts = _split_top(toks)
+    parts = _merge_comma_modifiers(_split_top(toks), lex)
     analyses = [_analyse_part(p, base, ctx) for p in parts]
     result = _combine_parts(analyses, parts, lex)
     result.span_id, result.start, result.end, result.text = span_id, start, end, surface
@@ -735,6 +800,30 @@ def _split_top(toks: list[Tok]) -> list[list[Tok]]:
     return [p for p in parts if p]
 
 
+def _merge_comma_modifiers(parts: list[list[Tok]], lex: SourceLexicon) -> list[list[Tok]]:
+    """Rejoin adjectives a comma separated from their noun ("a separate, senior, US official"): a short part
+    that ends in a lower-case word no list knows as a noun, followed by a part that is not an apposition."""
+    out: list[list[Tok]] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev) <= 3
+            and prev[-1].text.isalpha()
+            and prev[-1].text.islower()
+            and not _is_noun(prev[-1], lex)
+            and prev[-1].low not in _FUNCTION_WORDS
+            and not prev[-1].low.endswith("s")
+            and part[0].low not in _APPOSITIVE_STARTS
+            and part[0].low not in _FUNCTION_WORDS
+            and part[0].low not in _ADVERBIAL_STARTS
+        ):
+            out[-1] = prev + part
+            continue
+        out.append(list(part))
+    return out
+
+
 @dataclass(slots=True)
 class _Part:
     """Analysis of one comma-separated part of a mention."""
@@ -790,6 +879,12 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
     if len(conj) > 1:
         subs = [_analyse_np(c, ctx) for c in conj]
         first = subs[0]
+        if _title_chain(conj, subs, ctx.lexicon):
+            # "senior Kataib Hezbollah official and PMF military chief Abdul Aziz Al-Mohammedawi": one person
+            last = subs[-1]
+            last.roles = last.roles | {s.head for s in subs[:-1] if s.head}
+            last.affiliation = last.affiliation or next((s.affiliation for s in subs[:-1] if s.affiliation), None)
+            return last
         if all(s.named for s in subs):
             counts = [s.count for s in subs]
             total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
@@ -827,6 +922,22 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
         head_part.plural = True
         return head_part
     return _analyse_np(toks, ctx)
+
+
+def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
+    """Roles joined by "and" before one name: the earlier conjuncts are bare singular role descriptions (no
+    determiner, no number) and the last one is a named person."""
+    if subs[-1].type != NAMED_PERSON or subs[-1].plural:
+        return False
+    for toks, sub in zip(conj[:-1], subs[:-1], strict=True):
+        first = toks[0].low
+        if sub.type not in ANONYMOUS_TYPES or sub.plural or sub.head not in lex.words["person_nouns"]:
+            return False
+        if first in lex.words["definite_determiners"] or first in lex.words["possessive_determiners"] or first in lex.words["singular_determiners"]:
+            return False
+        if first in lex.words["plural_quantifiers"] or first in lex.number_words or first.isdigit():
+            return False
+    return True
 
 
 def _split_conjuncts(toks: list[Tok], lex: SourceLexicon) -> list[list[Tok]]:
@@ -1077,13 +1188,22 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
     )
 
     # -- media outlets anywhere in the phrase ---------------------------------------------------------------------
-    outlet = _find_outlet(toks, lex)
+    outlet = _find_outlet(toks, lex, ctx)
     if outlet is not None:
         o_start, o_end, canonical = outlet
-        part.secondhand = True
         head_index = toks.index(head_tok) if head_tok in toks else -1
         ends_at_head = o_start <= head_index < o_end
-        if ends_at_head and not (head_tok.low in lex.titles and not head_tok.proper):
+        # "the Northern Ledger newspaper", "the Mada news agency": the name, then a descriptor noun as the head
+        descriptor_head = 0 <= o_end <= head_index and _outlet_descriptor_at(toks, o_end, head_index + 1, lex)
+        # A lexicon outlet anywhere relays it ("a reporter for USA Today"). A name only this article makes an
+        # outlet ("New York" after "New York magazine") must be the head, the owner ("the Ledger's report") or
+        # the object of by/for/from/in ("a report by the business website Orebody"), not "the mayor of New York".
+        before = [t for t in toks[max(0, o_start - 4) : o_start] if t.low != "the"]
+        introduced = bool(before) and (
+            before[-1].low in ("by", "for", "from", "in", "on", "to") or any(_outlet_descriptor_at(before, len(before) - k, len(before), lex) for k in (1, 2))
+        )
+        part.secondhand = canonical in lex.outlets.values() or ends_at_head or descriptor_head or toks[o_end - 1].poss or introduced
+        if (ends_at_head or descriptor_head) and not (head_tok.low in lex.titles and not head_tok.proper):
             part.type, part.named, part.strong, part.key = MEDIA_OUTLET, True, True, "outlet:" + canonical.lower()
             part.name, part.affiliation = canonical, canonical
             part.count, part.plural = (1, False) if count is None else (count, count != 1)
@@ -1097,13 +1217,15 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
     descriptors, cues, affiliation = _describe(chunk[:-1] if chunk else [], post, possessor, ctx)
     part.descriptors, part.cues = descriptors, cues
     part.affiliation = affiliation
-    if any(t.low in lex.outlets or t.low in lex.words["media_nouns"] for t in chunk[:-1]):
-        part.secondhand = True
 
     is_doc = head_lemma in lex.words["document_nouns"] or head_tok.low in lex.words["document_nouns"]
     is_media = head_lemma in lex.words["media_nouns"] or head_tok.low in lex.words["media_nouns"]
     is_org = head_lemma in lex.words["organization_nouns"] or head_tok.low in lex.words["organization_nouns"]
     is_person = head_lemma in lex.words["person_nouns"] or head_tok.low in lex.words["person_nouns"] or head_lemma in lex.words["group_nouns"]
+    # an outlet's name as a modifier relays that outlet ("a Times reporter"); a media noun only when the head is
+    # not a person ("media reports", but not "the Pentagon press secretary")
+    if any(t.low in lex.outlets for t in chunk[:-1]) or (not is_person and any(t.low in lex.words["media_nouns"] for t in chunk[:-1])):
+        part.secondhand = True
     if head_tok.low == "percent" or (head_tok.low in ("majority", "minority") and not count):
         part.count, part.plural = None, True
         part.type = ANONYMOUS_VAGUE
@@ -1280,36 +1402,273 @@ _COLLECTIVE_NOUNS = frozenset(
 _REFLEXIVES = frozenset({"itself", "himself", "herself", "themselves", "myself", "ourselves", "yourself"})
 
 
-def _find_outlet(toks: list[Tok], lex: SourceLexicon) -> tuple[int, int, str] | None:
-    """Longest outlet name in the phrase (a leading "the" optional), as (start index, end index, canonical)."""
+def _find_outlet(toks: list[Tok], lex: SourceLexicon, ctx: _DocContext | None = None) -> tuple[int, int, str] | None:
+    """Longest outlet name in the phrase (a leading "the" optional), as (start index, end index, canonical):
+    from the lexicon, or one the article introduces with a descriptor noun (``_DocContext.outlet_names``)."""
+    best = _find_lexicon_outlet(toks, lex)
+    if ctx is not None and ctx.outlet_names:
+        found = _find_doc_outlet(toks, ctx)
+        if found is not None and (best is None or found[1] - found[0] > best[1] - best[0]):
+            best = found
+    return best
+
+
+def _find_lexicon_outlet(toks: list[Tok], lex: SourceLexicon) -> tuple[int, int, str] | None:
     best: tuple[int, int, str] | None = None
+    for i in range(len(toks)):
+        hit = _lexicon_outlet_at(toks, i, lex)
+        if hit is not None and (best is None or hit[0] - i > best[1] - best[0]):
+            best = (i, hit[0], hit[1])
+    return best
+
+
+def _lexicon_outlet_at(toks: list[Tok], i: int, lex: SourceLexicon) -> tuple[int, str] | None:
+    """(end index, canonical) of the longest lexicon outlet name starting at ``toks[i]``."""
+    if not toks[i].cap and not toks[i].upper:
+        return None
+    n = len(toks)
+    for k in range(min(lex.max_outlet_tokens, n - i), 0, -1):
+        words = toks[i : i + k]
+        if not all(w.cap or w.upper or not w.text[0].isalpha() or w.low in ("of", "the", "and", "&") for w in words):
+            continue
+        phrase = " ".join(w.text for w in words).lower().replace(" .", ".")
+        canonical = lex.outlets.get(phrase) or lex.outlets.get("the " + phrase)
+        if canonical is None:
+            continue
+        if (
+            k == 1
+            and words[0].low in ("time", "post", "fox", "hill", "times", "ft", "guardian", "independent", "national", "economist", "intercept")
+            and not (i > 0 and toks[i - 1].low == "the")
+            and canonical.lower() not in ("fox news",)
+        ):
+            # single common words are outlets only as "the Times" / "the Hill"
+            if not (words[0].upper and len(words[0].text) > 2):
+                continue
+        if canonical in ("Time",) and not (i + k < n and toks[i + k].low == "magazine"):
+            return None  # "Time" only as "Time magazine"
+        return i + k, canonical
+    return None
+
+
+_CONNECTORS = frozenset({"of", "the", "and", "&"})
+# Capitalised words that never name an outlet after a descriptor ("told the newspaper Sunday").
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _find_doc_outlet(toks: list[Tok], ctx: _DocContext) -> tuple[int, int, str] | None:
+    """Longest run of capitalised words that is an outlet the article introduced, or the end of one's name
+    ("the Ledger" after "the Northern Ledger newspaper")."""
+    best: tuple[int, int, str] | None = None
+    for i in range(len(toks)):
+        hit = _doc_outlet_at(toks, i, ctx)
+        if hit is not None and (best is None or hit[0] - i > best[1] - best[0]):
+            best = (i, hit[0], hit[1])
+    return best
+
+
+def _doc_outlet_at(toks: list[Tok], i: int, ctx: _DocContext) -> tuple[int, str] | None:
+    """(end index, name) of the longest outlet name of ``ctx.outlet_names`` (or end of one) at ``toks[i]``."""
+    names = ctx.outlet_names
+    if not names or not (toks[i].cap or toks[i].upper):
+        return None
+    longest = max(len(k) for k in names)
+    n = len(toks)
+    for k in range(min(longest, n - i), 0, -1):
+        words = toks[i : i + k]
+        if not (words[-1].cap or words[-1].upper) or not all(w.cap or w.upper or w.low in _CONNECTORS for w in words):
+            continue
+        key = tuple(w.low for w in words)
+        canonical = names.get(key) or _outlet_name_suffix(key, names, ctx.lexicon)
+        if canonical is None and k == 1 and i > 0 and toks[i - 1].low == "the" and key[0] in ctx.lexicon.words["outlet_title_words"]:
+            # "the Gazette" after "the Harbour Gazette": the title word alone, as papers are called for short
+            canonical = next((name for words_, name in names.items() if len(words_) > 1 and words_[-1] == key[0]), None)
+        if canonical is not None:
+            return i + k, canonical
+    return None
+
+
+def _outlet_name_suffix(key: tuple[str, ...], names: dict[tuple[str, ...], str], lex: SourceLexicon) -> str | None:
+    """The name ``key`` ends (a short form: "Ledger" of "Northern Ledger"), if it holds a distinctive word."""
+    if not any(not lex.is_common_word(w) and w not in lex.words["organization_keywords"] for w in key):
+        return None
+    for name, canonical in names.items():
+        if len(key) < len(name) and name[-len(key) :] == key:
+            return canonical
+    return None
+
+
+def _outlet_descriptor_at(toks: Sequence[Tok], start: int, end: int, lex: SourceLexicon) -> bool:
+    """``toks[start:end]`` is an outlet descriptor noun phrase ("newspaper", "news agency")."""
+    phrase = tuple(t.low for t in toks[start:end])
+    return bool(phrase) and phrase in lex.descriptor_tuples["any"]
+
+
+def _descriptor_match(toks: list[Tok], i: int, lex: SourceLexicon, which: str = "any") -> int:
+    """End index of the longest outlet descriptor (``which``: "before", "after" or "any" list) starting at
+    ``toks[i]``, written in lower case or as "TV"; 0 if none."""
+    if i >= len(toks) or toks[i].low not in lex.descriptor_first_words:
+        return 0
+    tuples = lex.descriptor_tuples[which]
+    for k in (3, 2, 1):
+        words = toks[i : i + k]
+        if len(words) == k and tuple(t.low for t in words) in tuples and all(t.text.islower() or t.text == "TV" for t in words):
+            return i + k
+    return 0
+
+
+def _outlet_name_from_run(run: list[Tok], ctx: _DocContext) -> str | None:
+    """The outlet name a run of capitalised words gives, or None when it cannot be one (a place, a day, an
+    organisation noun such as "White House", only common words)."""
+    lex = ctx.lexicon
+    words = [t for t in run if t.text[0].isalnum()]
+    while words and words[0].low == "the":
+        words = words[1:]
+    while words and words[-1].low in _CONNECTORS:
+        words = words[:-1]
+    if not words:
+        return None
+    low = " ".join(t.low for t in words)
+    known = lex.outlets.get(low) or lex.outlets.get("the " + low)
+    if known:
+        return known
+    if any(t.low in _TIME_WORDS for t in words) or low in lex.places or low in lex.organizations or low in lex.pronouns:
+        return None
+    if len(words) == 1 and words[0].low in ctx.lower_words:
+        return None  # "Time", "Current": the article also writes the word in lower case
+    if any(re.search(r"\w-[a-z]", t.text) and not _PARTICLE_NAME.match(t.text) for t in words):
+        return None  # "New York-based"
+    last = _lemma(words[-1].low)[0]
+    if last in lex.words["document_keywords"] or last in lex.words["document_nouns"]:
+        return None  # "the weekly Hurun Report": a document's name
+    if all(t.text.lower() in lex.places or t.text.split("-")[0].lower() in lex.places for t in words):
+        return None
+    if any(t.low in lex.words["organization_nouns"] for t in words):
+        return None
+    if all(lex.is_common_word(t.low) or t.low in _FUNCTION_WORDS for t in words):
+        return None
+    return " ".join(t.text for t in words).rstrip(".")
+
+
+def _same_line(toks: list[Tok], a: int, b: int, text: str) -> bool:
+    return "\n" not in text[toks[a].start : toks[b].end]
+
+
+def _doc_outlet_names(ctx: _DocContext) -> tuple[dict[tuple[str, ...], str], frozenset[str]]:
+    """Outlets named with a descriptor noun: "the newspaper X" (X after a descriptor), "the X newspaper" (X
+    before a descriptor that can follow a name), "X, a Lebanese daily" (apposition)."""
+    lex = ctx.lexicon
+    text = ctx.text
+    toks = ctx.all_tokens
+    noun_lists = ("person_nouns", "document_nouns", "organization_nouns")
+    names: dict[tuple[str, ...], str] = {}
+    described: set[str] = set()
+
+    def add(run: list[Tok], with_descriptor: bool = True) -> None:
+        name = _outlet_name_from_run(run, ctx)
+        if name is not None:
+            if with_descriptor:
+                described.add(name)
+            key = tuple(t.low for t in run if t.text[0].isalnum() and t.low != "the")
+            while key and key[-1] in _CONNECTORS:
+                key = key[:-1]
+            if key:
+                names.setdefault(key, name)
+
+    def head_ends(j: int) -> bool:
+        """The descriptor is the head of its phrase: what follows is punctuation, a function word or a verb
+        form, not another noun ("newspaper editor", "radio talk-show host")."""
+        if toks[j - 1].text.endswith("."):
+            return True
+        if j >= len(toks) or not toks[j].text[0].isalpha():
+            return True
+        nxt = toks[j]
+        if nxt.cap or nxt.low in ("and", "or", "&") or any(nxt.low in lex.words[k] or _lemma(nxt.low)[0] in lex.words[k] for k in noun_lists):
+            return False
+        return nxt.low in _FUNCTION_WORDS or nxt.low in lex.words["relation_markers"] or bool(_POSTMOD_PARTICIPLE.match(nxt.low)) or nxt.low.endswith("s")
+
+    def ends_sentence(t: Tok) -> bool:
+        return t.text.endswith(".") and t.low not in lex.titles and not re.fullmatch(r"(?:\w\.)+", t.low)
+
     n = len(toks)
     for i in range(n):
-        if not toks[i].cap and not toks[i].upper:
+        if ctx.line_is_caseless(toks[i].start):
             continue
-        for k in range(min(lex.max_outlet_tokens, n - i), 0, -1):
-            words = toks[i : i + k]
-            if not all(w.cap or w.upper or not w.text[0].isalpha() or w.low in ("of", "the", "and", "&") for w in words):
+        if toks[i].cap and toks[i].low in lex.words["outlet_title_words"] and not (i + 1 < n and toks[i + 1].cap and _same_line(toks, i, i + 1, text)):
+            # "The Charlotte Observer": capitalised words ending in a newspaper title word
+            run = [toks[i]]
+            k = i - 1
+            while k >= 0 and _same_line(toks, k, i, text) and not toks[k].poss and not ends_sentence(toks[k]) and (toks[k].cap or toks[k].upper):
+                if toks[k].low == "the":
+                    break
+                run.insert(0, toks[k])
+                k -= 1
+            first = run[0]
+            initial_only = ctx.sentence_initial(first.start) and lex.is_common_word(first.low)
+            if len(run) >= 2 and first.low not in lex.first_names and first.low not in lex.titles and not initial_only:
+                add(run, with_descriptor=False)
+        for where in ("before", "after"):
+            j = _descriptor_match(toks, i, lex, where)
+            if not j:
                 continue
-            phrase = " ".join(w.text for w in words).lower().replace(" .", ".")
-            canonical = lex.outlets.get(phrase) or lex.outlets.get("the " + phrase)
-            if canonical is None:
-                continue
-            if (
-                k == 1
-                and words[0].low in ("time", "post", "fox", "hill", "times", "ft", "guardian", "independent", "national", "economist", "intercept")
-                and not (i > 0 and toks[i - 1].low == "the")
-                and canonical.lower() not in ("fox news",)
-            ):
-                # single common words are outlets only as "the Times" / "the Hill"
-                if not (words[0].upper and len(words[0].text) > 2):
-                    continue
-            if best is None or k > best[1] - best[0]:
-                best = (i, i + k, canonical)
-            break
-    if best is not None and best[2] in ("Time",) and best[1] < n and toks[best[1]].low not in ("magazine",):
-        return None
-    return best
+            if where == "before" and j < n and not toks[j - 1].poss and not ends_sentence(toks[j - 1]):
+                # "the Iraqi newspaper Al-Mada": the capitalised run right after the descriptor
+                run: list[Tok] = []
+                k = j
+                while k < n and _same_line(toks, j - 1, k, text):
+                    t = toks[k]
+                    if t.cap or t.upper or (run and t.low in _CONNECTORS and k + 1 < n and toks[k + 1].cap):
+                        run.append(t)
+                        k += 1
+                        if t.poss or ends_sentence(t):
+                            break
+                        continue
+                    break
+                if run:
+                    add(run)
+            if where == "after" and i > 0 and head_ends(j):
+                # "the Northern Ledger newspaper": the capitalised run right before the descriptor
+                run = []
+                k = i - 1
+                while k >= 0 and _same_line(toks, k, i, text) and not toks[k].poss and not ends_sentence(toks[k]):
+                    t = toks[k]
+                    if t.low in ("a", "an", "the"):
+                        break
+                    if t.cap or t.upper or (run and t.low in ("of", "&", "and") and k > 0 and toks[k - 1].cap):
+                        run.insert(0, t)
+                        k -= 1
+                        continue
+                    break
+                prev = toks[k] if k >= 0 and run else None
+                # "the Northern Ledger newspaper", "in Kayhan daily"; not "a Baton Rouge newspaper" (a paper from
+                # Baton Rouge) nor "an influential X newspaper"
+                prev_ok = prev is None or not prev.text[0].isalpha() or prev.low == "the" or (prev.low in _FUNCTION_WORDS and prev.low not in ("a", "an"))
+                if run and prev_ok and not (len(run) == 1 and ctx.sentence_initial(run[0].start) and lex.is_common_word(run[0].low)):
+                    add(run)
+            if head_ends(j):
+                # "Orebody, a business website": name, comma, determiner, up to three words, descriptor
+                k = i - 1
+                while (
+                    k >= 0
+                    and i - k <= 4
+                    and toks[k].low not in ("a", "an", "the")
+                    and toks[k].text[0].isalpha()
+                    and not toks[k].poss
+                    and toks[k].low not in _FUNCTION_WORDS
+                    and (toks[k].text.islower() or toks[k].text.lower() in lex.places)  # not "a Baton Rouge newspaper"
+                ):
+                    k -= 1
+                if k >= 2 and toks[k].low in ("a", "an", "the") and toks[k - 1].text == ",":
+                    run = []
+                    m = k - 2
+                    while m >= 0 and (toks[m].cap or toks[m].upper) and _same_line(toks, m, k, text):
+                        run.insert(0, toks[m])
+                        m -= 1
+                    if run:
+                        add(run)
+    return names, frozenset(described)
 
 
 def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[Tok], post: list[Tok], ctx: _DocContext) -> _Part:
@@ -1692,16 +2051,8 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
 def _finish(m: Mention, lex: SourceLexicon) -> Mention:
     """Fill in specificity and the fields copied from the span."""
     if m.type in ANONYMOUS_TYPES:
-        cues = set(m.cues)
-        if m.count == 1 and not m.plural:
-            cues.add("singular")
-        if m.head and m.head in lex.words["person_nouns"] and m.head not in lex.words["vague_heads"] and m.head not in lex.words["group_nouns"]:
-            cues.add("role")
-        if m.count is not None and m.count > 1:
-            cues.add("count")
-        m.cues = frozenset(cues)
-        score = lex.anonymous_base[m.type] + sum(lex.cue_weight[c] for c in cues if c in lex.cue_weight)
-        m.specificity = round(min(lex.cap, score), 4)
+        m.cues = _specificity_cues(m, lex)
+        m.specificity = _anonymous_specificity(m, m.type, lex)
     else:
         m.specificity = lex.type_value[m.type]
     if m.type in (NAMED_ORGANIZATION, NAMED_PERSON, DOCUMENT, MEDIA_OUTLET) and m.count is None and not m.plural:
@@ -1754,7 +2105,7 @@ class _Entity:
     def descriptors(self) -> set[str]:
         out: set[str] = set()
         for m in self.mentions:
-            out |= m.descriptors
+            out |= _with_bare_names(m.descriptors)
         return out
 
     def add(self, m: Mention) -> None:
@@ -1786,9 +2137,10 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None)
     mentions = [_analyse(text, s.start, s.end, s.id, ctx) for s in spans]
     for m, s in zip(mentions, spans, strict=True):
         m.span_id = s.id
+    mark_outlet_roles(doc, mentions, ctx)
     entities = cluster_mentions(mentions, doc, lexicon)
     by_id = {s.id: s for s in spans}
-    return [_entity_record(i + 1, e, text, by_id) for i, e in enumerate(entities)]
+    return [_entity_record(i + 1, e, text, by_id, lexicon) for i, e in enumerate(entities)]
 
 
 def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, lexicon: SourceLexicon) -> list[_Entity]:
@@ -1825,7 +2177,7 @@ def _resolve(m: Mention, entities: list[_Entity], lex: SourceLexicon) -> _Entity
         return None
     if m.type in (NAMED_ORGANIZATION, MEDIA_OUTLET):
         for e in recent:
-            if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET) and _orgs_match(m, e):
+            if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET) and _orgs_match(m, e, lex):
                 return e
         return None
     if m.type == DOCUMENT:
@@ -1880,22 +2232,27 @@ def _names_match(m: Mention, e: _Entity) -> bool:
     return False
 
 
-def _orgs_match(m: Mention, e: _Entity) -> bool:
+def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
     for other in e.mentions:
         if other.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET):
             continue
         if m.key and m.key == other.key:
             return True
-        a, b = _org_words(m), _org_words(other)
+        a, b = _org_words(m, lex), _org_words(other, lex)
         if a and b and (a == b or _is_acronym_of(m.name, b) or _is_acronym_of(other.name, a)):
             return True
         if m.type == MEDIA_OUTLET and other.type == MEDIA_OUTLET and a and b and (set(a) < set(b) or set(b) < set(a)):
-            return True  # "the Times" ... "The New York Times"
+            return True  # "the Times" ... "The New York Times"; "the Ledger" ... "the Northern Ledger newspaper"
     return False
 
 
-def _org_words(m: Mention) -> tuple[str, ...]:
-    return tuple(w for w in re.split(r"[\s]+", m.name.lower()) if w and w not in ("the", "of", "for", "and", "&", "a"))
+def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
+    """Name words without articles and, for outlets, without descriptor nouns ("newspaper", "news agency")."""
+    words = [w for w in re.split(r"[\s]+", m.name.lower()) if w and w not in ("the", "of", "for", "and", "&", "a")]
+    if m.type == MEDIA_OUTLET:
+        descriptors = {w for d in lex.words["outlet_descriptors"] | lex.words["outlet_descriptors_after"] for w in d.split()}
+        words = [w for w in words if w not in descriptors] or words
+    return tuple(words)
 
 
 def _is_acronym_of(short: str, words: tuple[str, ...]) -> bool:
@@ -1908,7 +2265,14 @@ def _same_doc_kind(a: str, b: str) -> bool:
 
 
 def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """ "the official", "the senior Iraqi security source", "the president", "the agency"."""
+    """ "the official", "the senior Iraqi security source", "the president", "the agency", "the newspaper"."""
+    if m.secondhand and (m.head in lex.words["media_nouns"] or m.head in lex.words["outlet_descriptors"]):
+        # "the newspaper", "the Lebanese daily": the nearest outlet named before
+        for e in recent:
+            if m.start - e.last.end > lex.description_window:
+                break
+            if e.type == MEDIA_OUTLET:
+                return e
     person = m.head in lex.words["person_nouns"] or m.head in lex.words["group_nouns"] or any(m.head in e.roles() for e in recent if e.type in ANONYMOUS_TYPES)
     org = m.head in lex.words["organization_nouns"]
     for e in recent:
@@ -1932,13 +2296,41 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
         if org and et in (NAMED_ORGANIZATION, MEDIA_OUTLET, REFERENCE):
             if et == REFERENCE and all(x.pronoun for x in e.mentions):
                 continue
-            words = set(_org_words(e.informative[0])) | {x.head for x in e.mentions}
+            words = set(_org_words(e.informative[0], lex)) | {x.head for x in e.mentions}
             if m.head in words or _lemma(m.head)[0] in words or (m.head in _GENERIC_ORG and et == NAMED_ORGANIZATION):
                 return e
+    if person and not m.plural:
+        return _nearest_anonymous_person(m, recent, lex)
+    return None
+
+
+def _nearest_anonymous_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """A definite description with another head than the nearest unnamed person's: "the source" (a word that
+    only says "someone") or one whose descriptors that person shares ("the militia leader" after "a member of
+    the al-Nujaba militia") joins the nearest earlier anonymous individual."""
+    own = m.descriptors - {"the"} - _SOFT_DESCRIPTORS
+    generic = m.head in _GENERIC_PERSON_HEADS and not own
+    if not generic and not own:
+        return None
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        if e.type not in ANONYMOUS_TYPES or e.plural:
+            continue
+        return e if generic or own <= e.descriptors() else None
     return None
 
 
 _SOFT_DESCRIPTORS = frozenset({"same", "former", "other"})
+_NAME_PREFIX = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az)[-’']")
+
+
+def _with_bare_names(words: Iterable[str]) -> set[str]:
+    """Descriptor words plus names without their article prefix ("al-kadhimi" also as "kadhimi")."""
+    out = set(words)
+    out.update(_NAME_PREFIX.sub("", w) for w in list(out) if _NAME_PREFIX.match(w))
+    return out
+_GENERIC_PERSON_HEADS = frozenset({"source", "person", "individual", "insider"})
 
 
 def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
@@ -1998,7 +2390,40 @@ def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention
         owner.add(m)
 
 
-def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span]) -> dict[str, Any]:
+def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
+    """An anonymous type for a source made only of definite descriptions that nothing earlier resolves ("the
+    senior Iraqi security source" whose first mention was not tagged): the description still describes an
+    unnamed person. Titles and bare roles ("the president", "the official") stay references: they may point at
+    someone the article names without the tagger marking the name as a source."""
+    if e.type != REFERENCE or any(m.pronoun for m in e.mentions):
+        return None
+    m = e.mentions[0]
+    # only the words journalists use for unnamed people, with a description: "the official" alone may be the
+    # council leader named just before, "the regional water regulator" an institution
+    if m.head not in _ANON_SYNONYMS or not m.cues & _DESCRIBING_CUES:
+        return None
+    return ANONYMOUS_DESCRIBED
+
+
+def _specificity_cues(m: Mention, lex: SourceLexicon) -> frozenset[str]:
+    """The mention's description cues plus the ones its form gives: one person, a specific role, a number."""
+    cues = set(m.cues)
+    if m.count == 1 and not m.plural:
+        cues.add("singular")
+    if m.head and m.head in lex.words["person_nouns"] and m.head not in lex.words["vague_heads"] and m.head not in lex.words["group_nouns"]:
+        cues.add("role")
+    if m.count is not None and m.count > 1:
+        cues.add("count")
+    return frozenset(cues)
+
+
+def _anonymous_specificity(m: Mention, kind: str, lex: SourceLexicon) -> float:
+    """``anonymous_base[kind]`` plus one weight per kind of cue, capped (docs/sources.md, Specificity)."""
+    cues = _specificity_cues(m, lex)
+    return round(min(lex.cap, lex.anonymous_base[kind] + sum(lex.cue_weight[c] for c in cues if c in lex.cue_weight)), 4)
+
+
+def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> dict[str, Any]:
     info = e.informative
     etype = e.type
     typed = [m for m in info if m.type == etype] or info
@@ -2018,6 +2443,13 @@ def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span]) -> dic
         count = 1 if counts else None
     specificity = max(m.specificity for m in typed)
     affiliation = next((m.affiliation for m in info if m.affiliation), None)
+    described = _unresolved_description_type(e, lex)
+    if described is not None:
+        etype = described
+        specificity = max(_anonymous_specificity(m, etype, lex) for m in e.mentions)
+    relayed_by = next((m.relayed_by for m in e.mentions if m.relayed_by), None)
+    # the reporting outlet itself: every mention is one of its names or a pronoun standing for it
+    reporter = any(m.reporter for m in e.mentions) and all(m.reporter or m.pronoun for m in e.mentions)
     return {
         "id": f"src{n}",
         "type": etype,
@@ -2026,7 +2458,9 @@ def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span]) -> dic
         "plural": bool(plural or (count is not None and count > 1)),
         "name": name,
         "affiliation": affiliation,
-        "secondhand": any(m.secondhand for m in e.mentions),
+        "secondhand": any(m.secondhand for m in e.mentions) and not reporter,
+        "relayed_by": relayed_by,
+        "reporter": reporter,
         "mentions": [
             {"start": s.start, "end": s.end, "text": text[s.start : s.end], "span": s.id, "type": m.type} for m in e.mentions for s in [spans[m.span_id]]
         ],
@@ -2038,6 +2472,214 @@ def _strip_determiner(text: str) -> str:
     if len(words) > 1 and words[0].lower() in ("a", "an", "the", "this", "that", "these", "those"):
         words = words[1:]
     return " ".join(words).strip(" ,;:")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which outlet did the reporting: the reporting outlet and relayed sources
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OutletMention:
+    """One place where the text names a news outlet (a SOURCE span or not) and what the outlet does there."""
+
+    start: int
+    end: int
+    name: str | None  # canonical name; None for an unnamed outlet ("a Lebanese daily") that resolves to nothing
+    text: str
+    recipient_at: int | None = None  # start of "told" in "sources told MEE": the outlet received the information
+    interviewer: bool = False  # "Reuters talked to ...", "The New Region interviewed ..."
+    reports: bool = False  # "Al-Akhbar reported", "according to Reuters", "Reuters' report"
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)\]]*\s|\n")
+_MAX_SENTENCE_CHARS = 400
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Rough sentence around ``[start, end)`` (punctuation or line break), at most a few hundred characters."""
+    lo = max(0, start - _MAX_SENTENCE_CHARS)
+    left = lo
+    for m in _SENTENCE_BREAK.finditer(text, lo, start):
+        left = m.end()
+    m = _SENTENCE_BREAK.search(text, end, min(len(text), end + _MAX_SENTENCE_CHARS))
+    return left, (m.start() + 1 if m else min(len(text), end + _MAX_SENTENCE_CHARS))
+
+
+def outlet_mentions(text: str, lexicon: SourceLexicon | None = None) -> list[OutletMention]:
+    """Every outlet the text names (lexicon outlets, outlets it introduces with a descriptor noun, and
+    descriptions such as "the Lebanese daily", resolved to the nearest outlet named before), with its role in
+    its sentence, tested with the ``outlet_roles`` patterns of ``configs/sources.yaml``."""
+    lex = lexicon or SourceLexicon.default()
+    ctx = _context(text, lex)
+    toks = ctx.all_tokens
+    n = len(toks)
+    found: list[OutletMention] = []
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.cap or t.upper:
+            # the longest outlet name starting here
+            hits = [h for h in (_lexicon_outlet_at(toks, i, lex), _doc_outlet_at(toks, i, ctx)) if h is not None]
+            hit = max(hits, key=lambda h: h[0]) if hits else None
+            if hit is not None:
+                end = hit[0]
+                # with its descriptor: "the Iraqi newspaper Al-Mada", "the Northern Ledger newspaper"
+                begin = _descriptor_np_start(toks, i, lex)
+                after = _descriptor_match(toks, end, lex)
+                if after and not _descriptor_continues(toks[after] if after < n else None, lex):
+                    end = after
+                stop = _end_without_period(toks[end - 1], lex)
+                start = toks[begin].start
+                found.append(OutletMention(start, stop, hit[1], text[start:stop]))
+                i = end
+                continue
+        if t.low in ("the", "a", "an"):
+            end = _descriptor_np_end(toks, i, lex)
+            if end:
+                # "the Lebanese daily", "the newspaper": the outlet named last before, if any
+                earlier = next((f.name for f in reversed(found) if f.name and t.start - f.end <= lex.description_window), None)
+                stop = _end_without_period(toks[end - 1], lex)
+                found.append(OutletMention(t.start, stop, earlier, text[t.start : stop]))
+                i = end
+                continue
+        i += 1
+    roles = lex.outlet_roles
+    for f in found:
+        lo, hi = _sentence_bounds(text, f.start, f.end)
+        before, after = text[lo : f.start], text[f.end : hi]
+        for p in roles["recipient_before"]:
+            m = p.search(before)
+            if m:
+                f.recipient_at = lo + m.start()
+                break
+        f.interviewer = any(p.search(after) for p in roles["interviewer_after"])
+        f.reports = any(p.search(after) for p in roles["reports_after"]) or any(p.search(before) for p in roles["reports_before"])
+    return found
+
+
+def _end_without_period(tok: Tok, lex: SourceLexicon) -> int:
+    """End offset of ``tok`` without a sentence-final period (kept on abbreviations: "Mr.", "U.S.")."""
+    if tok.text.endswith(".") and tok.low not in lex.titles and not re.fullmatch(r"(?:\w\.)+", tok.low):
+        return tok.end - 1
+    return tok.end
+
+
+def _descriptor_np_start(toks: list[Tok], i: int, lex: SourceLexicon) -> int:
+    """Index where "the [modifiers] descriptor" right before ``toks[i]`` begins ("the Iraqi newspaper" before
+    "Al-Mada"), or ``i`` when no descriptor precedes the name."""
+    for k in (1, 2, 3):
+        if i - k >= 0 and _descriptor_match(toks, i - k, lex) == i:
+            j = i - k
+            while j - 1 >= 0 and i - k - j < 3:
+                prev = toks[j - 1]
+                if prev.low in ("the", "a", "an"):
+                    return j - 1
+                modifier = prev.text.islower() or prev.text.lower() in lex.places or "-" in prev.text  # "pro-Hezbollah"
+                if not prev.text[0].isalpha() or prev.poss or prev.low in _FUNCTION_WORDS or not modifier:
+                    break
+                j -= 1
+            return i - k
+    return i
+
+
+def _descriptor_np_end(toks: list[Tok], i: int, lex: SourceLexicon) -> int:
+    """End index of "the/a/an [modifiers] descriptor" at ``toks[i]`` when the descriptor is the head and no name
+    follows it ("the Lebanese daily said"; not "the newspaper Al-Mada", "the newspaper's editor"), else 0."""
+    n = len(toks)
+    j = i + 1
+    while j < n and j - i <= 4:
+        end = _descriptor_match(toks, j, lex)
+        if end:
+            nxt = toks[end] if end < n else None
+            if toks[end - 1].poss or _descriptor_continues(nxt, lex):
+                return 0
+            return end
+        tok = toks[j]
+        if not tok.text[0].isalpha() or tok.low in _FUNCTION_WORDS or tok.poss or not (tok.text.islower() or tok.text.lower() in lex.places):
+            return 0
+        j += 1
+    return 0
+
+
+def _descriptor_continues(nxt: Tok | None, lex: SourceLexicon) -> bool:
+    """What follows a descriptor continues the phrase: a name or another noun ("newspaper editor")."""
+    if nxt is None:
+        return False
+    if nxt.cap or nxt.upper:
+        return True
+    return nxt.text.islower() and any(nxt.low in lex.words[k] for k in ("person_nouns", "document_nouns", "organization_nouns"))
+
+
+def reporting_outlet(outlets: Sequence[OutletMention], described: Iterable[str] = ()) -> str | None:
+    """The outlet that did the reporting: it receives or asks for information ("sources told MEE", "Reuters
+    talked to") more often than it is cited as reporting, and the article never introduces it with a descriptor
+    (``described``, e.g. ``_DocContext.described_outlets``: "the Lebanese newspaper Al-Akhbar" is another outlet). Several candidates: one never cited
+    as reporting ("the AP article" marks another outlet), then the one with most such mentions, then the first
+    named."""
+    described = set(described)
+    asks: dict[str, int] = {}
+    cited: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for f in outlets:
+        if f.name is None:
+            continue
+        first.setdefault(f.name, f.start)
+        if f.recipient_at is not None or f.interviewer:
+            asks[f.name] = asks.get(f.name, 0) + 1
+        elif f.reports:
+            cited[f.name] = cited.get(f.name, 0) + 1
+    candidates = [name for name, k in asks.items() if k > cited.get(name, 0) and name not in described]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda name: (cited.get(name, 0) > 0, -asks[name], first[name]))
+
+
+def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _DocContext) -> str | None:
+    """Mark mentions of the reporting outlet (``reporter``) and sources that told another outlet
+    (``relayed_by``); return the reporting outlet's name (None when the text does not show it)."""
+    text = doc.text
+    outlets = outlet_mentions(text, ctx.lexicon)
+    if not outlets:
+        return None
+    publisher = reporting_outlet(outlets, ctx.described_outlets)
+    by_span = {m.span_id: m for m in mentions}
+    spans = sorted(mentions, key=lambda m: m.start)
+    for m in mentions:
+        if m.type == MEDIA_OUTLET and publisher is not None and any(f.name == publisher and m.start <= f.start and f.end <= m.end for f in outlets):
+            m.reporter = True
+        elif m.secondhand and publisher is not None:
+            # the reporting outlet named inside a mention is not relaying: its own earlier report ("a Reuters
+            # investigation last year"), someone who worked "at the Courier's request"
+            own = [f for f in outlets if m.start <= f.start and f.end <= m.end]
+            if own and all(f.name == publisher for f in own):
+                m.secondhand = False
+    cue_spans = {a.cue: a.source for a in doc.attributions if a.cue and a.source}
+    cues = [(s.start, s.end, cue_spans[s.id]) for s in doc.spans if s.id in cue_spans]
+    for f in outlets:
+        if f.name is not None and f.name == publisher:
+            continue
+        if f.recipient_at is None and not f.interviewer:
+            continue
+        label = f.name or _strip_determiner(f.text)
+        lo, hi = _sentence_bounds(text, f.start, f.end)
+        targets: list[Mention] = []
+        if f.recipient_at is not None:
+            # the source of the attribution whose cue is the verb ("told"), else the subject before the verb,
+            # else the speaker after it ("In an interview with Al-Akhbar, the commander said ...")
+            via_cue = [by_span.get(src) for s, e, src in cues if s < f.start and e > f.recipient_at]
+            targets = [m for m in via_cue if m is not None and not m.reporter]
+            if not targets:
+                before = [m for m in spans if lo <= m.start and m.end <= f.recipient_at and m.type != MEDIA_OUTLET]
+                after = [m for m in spans if f.end <= m.start and m.end <= hi and m.type != MEDIA_OUTLET]
+                targets = before[-1:] or after[:1]
+        else:
+            targets = [m for m in spans if f.end <= m.start and m.end <= hi and m.type != MEDIA_OUTLET]
+        for m in targets:
+            if m.relayed_by is None:
+                m.relayed_by = label
+                m.secondhand = True
+    return publisher
 
 
 # --------------------------------------------------------------------------------------------------------------

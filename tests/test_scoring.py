@@ -55,6 +55,10 @@ def test_shipped_config_loads_and_weights_sum_to_one() -> None:
         (lambda r: r["coverage"].update(min_checkworthy="high"), "coverage.min_checkworthy: expected a number"),
         (lambda r: r["flags"].update(on_record_quotes=True), "flags.on_record_quotes: expected an integer"),
         (lambda r: r["sources"].update(count_unlinked="yes"), "sources.count_unlinked: expected true or false"),
+        (lambda r: r["transparency"].update(secondhand_cap_exempt=["PERSON"]), r"secondhand_cap_exempt: unknown source types \['PERSON'\]"),
+        (lambda r: r["transparency"].update(secondhand_cap=1.5), r"transparency.secondhand_cap: 1.5 is out of range"),
+        (lambda r: r["breadth"].pop("secondhand_weight"), r"breadth: missing keys \['secondhand_weight'\]"),
+        (lambda r: r["diversity"].update(outlets_as_one_group=1), "diversity.outlets_as_one_group: expected true or false"),
     ],
 )
 def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:
@@ -201,6 +205,60 @@ def test_flags_for_anonymous_secondhand_and_unattributed_articles() -> None:
     assert "single_source" in score_article(single)["flags"]
 
 
+def _outlet(src: dict, name: str, kind: str = "MEDIA_OUTLET") -> None:
+    src.update(type=kind, name=name, affiliation=name, secondhand=True, specificity=0.6, count=1, plural=False)
+
+
+def test_other_outlets_are_worth_less_and_are_one_group() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    own = score_article(_hand_annotated(), cfg)["components"]
+    doc = _hand_annotated()
+    _outlet(doc.sources[0], "Daily Ledger", "DOCUMENT")  # "a Daily Ledger report": a document of another outlet
+    _outlet(doc.sources[1], "Valley One")
+    comp = score_article(doc, cfg)["components"]
+    cap = cfg["transparency"]["secondhand_cap"]
+    assert comp["transparency"]["value"] <= cap < own["transparency"]["value"]
+    assert comp["diversity"]["groups"] == ["other outlets' reporting"]
+    # their people count a fraction: the report (1) and "Valley One" (1) give 2 x secondhand_weight
+    people = 2 * cfg["breadth"]["secondhand_weight"]
+    assert comp["breadth"]["people"] == pytest.approx(people)
+    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg["breadth"]["half_saturation"]), abs=1e-4)
+    assert comp["primary"]["value"] == 0.0
+    # a named person relayed from another outlet keeps a named person's transparency (exempt from the cap)
+    doc = _hand_annotated()
+    doc.sources[0].update(secondhand=True, relayed_by="Daily Ledger")
+    relayed = score_article(doc, cfg)["components"]
+    assert relayed["transparency"]["value"] == own["transparency"]["value"]
+    assert relayed["primary"]["value"] < own["primary"]["value"]
+
+
+def test_the_reporting_outlet_and_refusals_are_not_sources() -> None:
+    base = score_article(_hand_annotated())
+    doc = _hand_annotated()
+    doc.sources[1].update(type="MEDIA_OUTLET", name="Tarn Courier", secondhand=True, reporter=True)
+    score = score_article(doc)
+    assert score["stats"]["sources"] == 1 and score["components"]["primary"]["value"] == 1.0
+    assert "mostly_secondhand" not in score["flags"] and score["stats"]["secondhand_share"] == 0.0
+    # a source whose only attribution is a refusal to comment is not a source
+    extra = " The council declined to comment."
+    doc = _hand_annotated(extra)
+    start = doc.text.index("The council")
+    doc.spans += [Span("s10", start, start + 11, "SOURCE", "The council"), Span("s11", start + 12, start + 31, "CUE", "declined to comment")]
+    doc.attributions.append(Attribution("a4", "s10", "s11", []))
+    mention = {"start": start, "end": start + 11, "text": "The council", "span": "s10"}
+    doc.sources.append({"id": "src3", "type": "NAMED_ORGANIZATION", "specificity": 0.85, "count": 1, "plural": False, "name": "council",
+                        "affiliation": None, "secondhand": False, "mentions": [mention]})  # fmt: skip
+    refused = score_article(doc)
+    assert refused["stats"]["sources"] == base["stats"]["sources"]
+    assert "sought_comment" in refused["flags"]
+
+
+def test_a_comment_request_is_not_a_methodology_statement() -> None:
+    doc = _hand_annotated(" The mayor did not reply to requests for comment for this story.")
+    score = score_article(doc)
+    assert "sought_comment" in score["flags"] and "methodology_statement" not in score["flags"]
+
+
 # ----------------------------------------------------------------- metamorphic, shipped model end to end
 
 
@@ -258,3 +316,11 @@ def test_adding_a_methodology_statement_does_not_lower_the_score(pipeline) -> No
     for before, after in zip(scores[:n], scores[n:], strict=True):
         assert after["overall"] >= before["overall"], (before["overall"], after["overall"])
         assert "methodology_statement" in after["flags"]
+
+
+def test_a_story_relaying_another_outlet_is_flagged_mostly_secondhand(pipeline) -> None:
+    text = (ROOT / "examples" / "relayed-outlet-report.txt").read_text(encoding="utf-8")
+    record = pipeline.score_texts([text])[0]
+    assert "mostly_secondhand" in record["score"]["flags"], record["score"]["components"]["primary"]
+    ledger = [s for s in record["sources"] if s["type"] == "MEDIA_OUTLET" and s["name"] == "Northern Ledger"]
+    assert len(ledger) == 1 and len(ledger[0]["mentions"]) >= 3  # "the Northern Ledger newspaper", "The Ledger", ...

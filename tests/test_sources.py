@@ -26,6 +26,8 @@ from annotator.sources import (
     analyze_sources,
     describe_span,
     distinct_source_count,
+    outlet_mentions,
+    reporting_outlet,
     source_type_counts,
     type_span,
 )
@@ -133,6 +135,49 @@ def test_capitalisation_in_raw_text_decides_names() -> None:
 def test_headline_case_is_not_taken_as_names() -> None:
     text = "Worried Farmers Rally For Their Water Rights\n\nFarmers in the valley marched on Monday."
     assert typed(text, "Worried Farmers").type == ANONYMOUS_VAGUE
+
+
+# An outlet the lexicon does not know is an outlet when a descriptor noun introduces it (before, after, or in an
+# apposition) or its name ends in a newspaper title word; the name is the outlet's, without the descriptor.
+OUTLET_CASES = [
+    ("The Iraqi newspaper Al-Rafidain said the talks had stalled.", "The Iraqi newspaper Al-Rafidain", "Al-Rafidain"),
+    ("The regional broadcaster Valley One reported the closure.", "The regional broadcaster Valley One", "Valley One"),
+    ("The cuts were first reported by the Northern Ledger newspaper.", "the Northern Ledger newspaper", "Northern Ledger"),
+    ("Tidewater, a local news website, said the ferry was late.", "Tidewater", "Tidewater"),
+    ("Kesh daily said the envoy had left the capital.", "Kesh daily", "Kesh"),
+    ("The fire was out by noon, the Harbour Gazette reported.", "the Harbour Gazette", "Harbour Gazette"),
+    ("The dam will be raised, the news agency Parsa quoted the minister as saying.", "the news agency Parsa", "Parsa"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "mention", "name"), OUTLET_CASES, ids=[c[1] for c in OUTLET_CASES])
+def test_descriptor_nouns_make_an_unknown_name_an_outlet(sentence: str, mention: str, name: str) -> None:
+    start = sentence.index(mention)
+    m = describe_span(sentence, Span("T1", start, start + len(mention), "SOURCE", mention))
+    assert (m.type, m.name, m.secondhand) == (MEDIA_OUTLET, name, True)
+
+
+def test_descriptor_rules_do_not_invent_outlets() -> None:
+    text = (
+        "The mayor spoke on the radio Sunday. The White House website said the visit was off. "
+        "A Baton Rouge newspaper said little. The Pentagon press secretary, Dana Reyes, said the drill would go on."
+    )
+    for mention, expected in (("The White House website", DOCUMENT), ("The Pentagon press secretary, Dana Reyes", NAMED_PERSON)):
+        start = text.index(mention)
+        m = describe_span(text, Span("T1", start, start + len(mention), "SOURCE", mention))
+        assert m.type == expected and not m.secondhand, mention
+    names = {f.name for f in outlet_mentions(text)}
+    assert not names & {"Sunday", "White House", "Baton Rouge"}
+
+
+def test_comma_separated_adjectives_and_title_chains() -> None:
+    text = '"More work is needed," a separate, senior, US official said.'
+    assert typed(text, "a separate, senior, US official").type == ANONYMOUS_DESCRIBED
+    text = "At the funeral, senior militia official and regional commander Abbas Karimi vowed a response."
+    chain = typed(text, "senior militia official and regional commander Abbas Karimi")
+    assert (chain.type, chain.count, chain.plural) == (NAMED_PERSON, 1, False)
+    both = typed("An aide and Sen. Ruth Abernathy said no.", "An aide and Sen. Ruth Abernathy")
+    assert both.count == 2  # a determiner makes it two people, not one person's titles
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -312,6 +357,113 @@ def test_counted_group_and_distinct_count(story_sources: list[dict]) -> None:
     assert counts[NAMED_PERSON] == 2 and counts[REFERENCE] == 1 and sum(counts.values()) == 8
 
 
+LEDGER_STORY = (
+    "Mill to cut 300 jobs, newspaper says\n\n"
+    "The Tarn Mill will cut 300 jobs, the Northern Ledger newspaper reported on Friday. "
+    "The Ledger said the board had met in March. According to the Ledger's report, the union was not told. "
+    "The newspaper said the mill had lost money for two years. "
+    "The Northern Ledger also reported that the town council would meet on Monday.\n"
+)
+LEDGER_MENTIONS = ["the Northern Ledger newspaper", "The Ledger", "the Ledger's report", "The newspaper", "The Northern Ledger"]
+
+
+def test_outlet_name_variants_are_one_source() -> None:
+    sources = analyze_sources(article(LEDGER_STORY, LEDGER_MENTIONS))
+    ledger = source_of(sources, "The Ledger")
+    assert [m["text"] for m in ledger["mentions"]] == ["the Northern Ledger newspaper", "The Ledger", "The newspaper", "The Northern Ledger"]
+    assert (ledger["type"], ledger["name"], ledger["secondhand"]) == (MEDIA_OUTLET, "Northern Ledger", True)
+    # a document of the outlet relays it too
+    report = source_of(sources, "the Ledger's report")
+    assert (report["type"], report["secondhand"]) == (DOCUMENT, True)
+
+
+def _attributed(text: str, mentions: list[str], told: list[int]) -> AnnotatedArticle:
+    """``article`` plus a CUE span on the first "told" after each mention whose index is in ``told``."""
+    doc = article(text, mentions)
+    for i in told:
+        source = doc.spans[i]
+        start = text.index("told", source.end)
+        cue = Span(f"C{i}", start, start + 4, "CUE", "told")
+        doc.spans.append(cue)
+        doc.attributions.append(Attribution(f"A{i}", source.id, cue.id, []))
+    return doc
+
+
+RELAY_STORY = (
+    "Militias pause attacks, Lebanese daily says\n\n"
+    "The Lebanese newspaper Al-Akhbar reported on Monday that the armed factions had agreed to pause their attacks. "
+    "A commander in one of the factions told al-Akhbar that the pause would hold until spring. "
+    "Omar Saleh, a spokesman for the coalition, told the Lebanese daily that talks would continue. "
+    "Prime Minister Karim Said said on Tuesday that the government welcomed the pause.\n"
+)
+RELAY_MENTIONS = [
+    "The Lebanese newspaper Al-Akhbar",
+    "A commander in one of the factions",
+    "Omar Saleh, a spokesman for the coalition",
+    "Prime Minister Karim Said",
+]
+
+
+def test_a_source_that_told_another_outlet_is_relayed() -> None:
+    sources = analyze_sources(_attributed(RELAY_STORY, RELAY_MENTIONS, told=[1]))  # Saleh: found without a cue
+    outlet = source_of(sources, "The Lebanese newspaper Al-Akhbar")
+    assert (outlet["type"], outlet["secondhand"], outlet["reporter"]) == (MEDIA_OUTLET, True, False)
+    for mention in ("A commander in one of the factions", "Omar Saleh, a spokesman for the coalition"):
+        relayed = source_of(sources, mention)
+        assert (relayed["secondhand"], relayed["relayed_by"]) == (True, "Al-Akhbar"), mention
+    minister = source_of(sources, "Prime Minister Karim Said")
+    assert (minister["secondhand"], minister["relayed_by"]) == (False, None)
+
+
+OWN_STORY = (
+    "Port talks resume\n\n"
+    "Dock workers will vote on the offer next week, three union officials told the Harbour Gazette on Monday. "
+    "The officials said the offer was the best in a decade. "
+    "For this article, the Gazette spoke to six workers and two managers. "
+    "The Harbour Gazette reported last year that the port was losing money.\n"
+)
+
+
+def test_the_reporting_outlet_is_the_reporter_not_a_source() -> None:
+    doc = _attributed(OWN_STORY, ["three union officials", "The officials", "the Gazette"], told=[0])
+    sources = analyze_sources(doc)
+    officials = source_of(sources, "three union officials")
+    assert (officials["secondhand"], officials["relayed_by"]) == (False, None)
+    gazette = source_of(sources, "the Gazette")
+    assert (gazette["type"], gazette["reporter"], gazette["secondhand"]) == (MEDIA_OUTLET, True, False)
+    # the same outlet cited once for its earlier reporting is still the one reporting here
+    assert reporting_outlet(outlet_mentions(OWN_STORY)) == "Harbour Gazette"
+    # an outlet the article introduces with a descriptor is another outlet, however often it is told things
+    assert reporting_outlet(outlet_mentions(RELAY_STORY), ["Al-Akhbar"]) is None
+
+
+def test_outlet_mentions_and_their_roles() -> None:
+    found = {(f.text, f.recipient_at is not None, f.interviewer, f.reports) for f in outlet_mentions(OWN_STORY)}
+    assert ("Harbour Gazette", True, False, False) in found  # "told the Harbour Gazette"
+    assert ("Gazette", False, True, False) in found  # "the Gazette spoke to"
+    assert ("Harbour Gazette", False, False, True) in found  # "The Harbour Gazette reported"
+    relay = [f for f in outlet_mentions(RELAY_STORY) if f.text == "the Lebanese daily"]
+    assert len(relay) == 1 and relay[0].name == "Al-Akhbar" and relay[0].recipient_at is not None
+
+
+def test_unresolved_descriptions_of_unnamed_people() -> None:
+    text = "The convoy turned back at the border, the senior Iraqi security source said."
+    described = analyze_sources(article(text, ["the senior Iraqi security source"]))[0]
+    assert described["type"] == ANONYMOUS_DESCRIBED and described["mentions"][0]["type"] == REFERENCE
+    text = "The road will reopen, the official said."
+    bare = analyze_sources(article(text, ["the official"]))[0]
+    assert bare["type"] == REFERENCE  # a bare role may be someone the article names elsewhere
+    text = "A member of the militia, who asked not to be named, said the order came late. The source said no more."
+    sources = analyze_sources(article(text, ["A member of the militia, who asked not to be named", "The source"]))
+    assert len(sources) == 1 and [m["text"] for m in sources[0]["mentions"]] == ["A member of the militia, who asked not to be named", "The source"]
+
+
+def test_a_repeated_description_may_drop_the_name_prefix() -> None:
+    text = "A source close to Prime Minister Rami al-Haddadi said the raid was a blow. The source close to Haddadi added that talks would go on."
+    sources = analyze_sources(article(text, ["A source close to Prime Minister Rami al-Haddadi", "The source close to Haddadi"]))
+    assert len(sources) == 1 and sources[0]["type"] == ANONYMOUS_DESCRIBED
+
+
 def test_people_with_one_surname_stay_apart() -> None:
     text = "Anna Berg said the mill would close. Tomas Berg said it would not. Mrs. Berg later added a caveat."
     sources = analyze_sources(article(text, ["Anna Berg", "Tomas Berg", "Mrs. Berg"]))
@@ -405,6 +557,12 @@ def test_missing_lexicon_file_is_rejected(tmp_path: Path) -> None:
 def test_unknown_overlap_policy_is_rejected(tmp_path: Path) -> None:
     path = _config_copy(tmp_path, lambda t: t.replace("overlap: max", "overlap: average"))
     with pytest.raises(SourceConfigError, match="counting.overlap"):
+        SourceLexicon.load(path)
+
+
+def test_bad_outlet_role_pattern_is_rejected(tmp_path: Path) -> None:
+    path = _config_copy(tmp_path, lambda t: t.replace("  recipient_before:", "  recipient_before:\n    - '(told'", 1))
+    with pytest.raises(SourceConfigError, match=r"outlet_roles\.recipient_before\[0\].*invalid regular expression"):
         SourceLexicon.load(path)
 
 
