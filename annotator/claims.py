@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from annotator.configcheck import load_yaml
 from annotator.schema import AnnotatedArticle
 from annotator.text import Word, sentences
 
@@ -100,16 +101,9 @@ class ClaimsConfig:
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> ClaimsConfig:
         """Load and validate (``configs/claims.yaml`` by default)."""
-        import yaml
-
         path = Path(path) if path is not None else CONFIG_PATH
-        if not path.is_file():
-            raise ClaimsConfigError(f"{path}: claims config not found")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ClaimsConfigError(f"{path}: not valid YAML ({exc})") from exc
-        return cls.from_dict(data if data is not None else {}, source=str(path))
+        data = load_yaml(path, "claims", error=ClaimsConfigError, empty_ok=True)
+        return cls.from_dict(data, source=str(path))
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "claims config") -> ClaimsConfig:

@@ -9,6 +9,18 @@ from typing import Annotated
 
 import typer
 
+from annotator.cli_options import (
+    BatchSizeOption,
+    ChunkSizeOption,
+    InputPaths,
+    ModelOption,
+    OutOption,
+    QuietOption,
+    ResumeOption,
+    ThreadsOption,
+    report_counts,
+)
+
 app = typer.Typer(
     help="Claim and source-attribution annotator for news: tag SOURCE/CUE/CONTENT spans, link them into "
     "attributions, score how well each article is sourced, and run Label Studio correction rounds.",
@@ -16,12 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-ModelOption = Annotated[
-    Path | None,
-    typer.Option("--model", help="Model directory (default: $ANNOTATOR_MODEL or the shipped models/attribution-minilm)."),
-]
-
 
 def _fail(message: str, code: int = 2) -> None:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
@@ -39,20 +45,14 @@ def _load_tagger(model: Path | None, threads: int | None = None):
 
 @app.command()
 def annotate(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            help=".txt files, directories of .txt files, or .jsonl files with 'id' and 'text' (also .csv with id,text columns and .html).",
-            show_default=False,
-        ),
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file ('-' for stdout); one line per article, in input order.")],
+    paths: InputPaths,
+    out: OutOption,
     model: ModelOption = None,
-    batch_size: Annotated[int, typer.Option(help="Windows per forward pass.")] = 32,
-    chunk_size: Annotated[int, typer.Option(help="Articles read, tagged and written together (flushed after each chunk).")] = 16,
-    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Append to --out, skipping ids already in it (after a crash or Ctrl-C).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    batch_size: BatchSizeOption = 32,
+    chunk_size: ChunkSizeOption = 16,
+    threads: ThreadsOption = None,
+    resume: ResumeOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Tag SOURCE/CUE/CONTENT spans and link them into attributions; no cleaning (offsets refer to the input text).
 
@@ -69,13 +69,7 @@ def annotate(
 
     with JsonlWriter(out, resume=resume) as writer:
         counts = run_batch(paths, writer, process, chunk_size=chunk_size, show_progress=not quiet)
-    _report(counts, out)
-
-
-def _report(counts: dict[str, int], out: Path) -> None:
-    msg = f"wrote {counts['written']} records to {out} ({counts['errors']} errors"
-    msg += f", {counts['skipped']} skipped as already done)" if counts.get("skipped") else ")"
-    typer.echo(msg, err=True)
+    report_counts(counts, out)
 
 
 @app.command()

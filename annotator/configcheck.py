@@ -63,16 +63,26 @@ class MapOf:
     required: bool = False  # every allowed key must be present
 
 
-def load_yaml(path: str | Path, what: str) -> dict[str, Any]:
+def load_yaml(
+    path: str | Path, what: str, error: type[ValueError] = ConfigError, empty_ok: bool = False
+) -> dict[str, Any]:
+    """Read a YAML mapping, raising ``error`` with the file name on a missing file, bad YAML or a non-mapping.
+
+    Every config loader goes through here so that all config errors read alike.
+    """
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise error(f"{what} config not found: {path}") from exc
     except OSError as exc:
-        raise ConfigError(f"cannot read {what} config {path}: {exc.strerror or exc}") from exc
+        raise error(f"cannot read {what} config {path}: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise error(f"{path}: not valid YAML: {exc}") from exc
+    if raw is None and empty_ok:
+        return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: a {what} config is a mapping of keys to values")
+        raise error(f"{path}: top level: a {what} config must be a mapping of keys to values")
     return raw
 
 

@@ -15,6 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.clean import CleaningConfig, clean_article
+from annotator.cli_options import (
+    BatchSizeOption,
+    ChunkSizeOption,
+    InputPaths,
+    OutOption,
+    QuietOption,
+    ResumeOption,
+    ThreadsOption,
+    report_counts,
+)
 from annotator.io import Item
 from annotator.schema import AnnotatedArticle, Article, RecordError
 from annotator.scoring import ScoringConfig, score_article
@@ -111,14 +121,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("score")
     def score(
-        paths: Annotated[
-            list[str],
-            typer.Argument(
-                help=".txt files, directories of .txt/.html files, .jsonl files with 'id' and 'text', .csv (id,text) or .html pages.",
-                show_default=False,
-            ),
-        ],
-        out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file ('-' for stdout); one line per article, in input order.")],
+        paths: InputPaths,
+        out: OutOption,
         report: Annotated[
             Path | None, typer.Option("--report", help="Also write a self-contained HTML report (batch summary + one section per article).")
         ] = None,
@@ -138,13 +142,11 @@ def register(app: typer.Typer) -> None:
         report_limit: Annotated[
             int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")
         ] = 500,
-        batch_size: Annotated[int, typer.Option(help="Windows per forward pass.")] = 32,
-        chunk_size: Annotated[int, typer.Option(help="Articles read, scored and written together (flushed after each chunk).")] = 16,
-        threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
-        resume: Annotated[
-            bool, typer.Option("--resume", help="Append to --out, skipping ids already in it (after a crash or Ctrl-C).")
-        ] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        batch_size: BatchSizeOption = 32,
+        chunk_size: ChunkSizeOption = 16,
+        threads: ThreadsOption = None,
+        resume: ResumeOption = False,
+        quiet: QuietOption = False,
     ) -> None:
         """Score how well each article is sourced (0-100, with reasons), after removing page boilerplate.
 
@@ -170,9 +172,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         with JsonlWriter(out, resume=resume) as writer:
             counts = run_batch(paths, writer, pipeline.process, chunk_size=chunk_size, show_progress=not quiet, prepare=pipeline.prepare)
-        msg = f"wrote {counts['written']} records to {out} ({counts['errors']} errors"
-        msg += f", {counts['skipped']} skipped as already done)" if counts.get("skipped") else ")"
-        typer.echo(msg, err=True)
+        report_counts(counts, out)
         if report is not None:
             if str(out) == "-":
                 typer.secho("error: --report needs --out to be a file (the report is built from it)", fg=typer.colors.RED, err=True)

@@ -12,6 +12,16 @@ from typing import Any, Literal
 
 Label = Literal["SOURCE", "CUE", "CONTENT"]
 LABELS: tuple[str, ...] = ("SOURCE", "CUE", "CONTENT")
+# The source taxonomy of DESIGN.md, in one place: the typer, the scorer and the Label Studio config all use it.
+SOURCE_TYPES: tuple[str, ...] = (
+    "NAMED_PERSON",
+    "NAMED_ORGANIZATION",
+    "MEDIA_OUTLET",
+    "DOCUMENT",
+    "ANONYMOUS_DESCRIBED",
+    "ANONYMOUS_VAGUE",
+    "REFERENCE",
+)
 
 
 @dataclass(slots=True)

@@ -37,20 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.configcheck import Bool, ConfigError, Int, ListOf, MapOf, Num, Regex, Str, check, check_sums_to_one, load_yaml
-from annotator.schema import AnnotatedArticle
+from annotator.schema import SOURCE_TYPES, AnnotatedArticle
 from annotator.text import sentences
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "scoring.yaml"
 COMPONENTS = ("coverage", "transparency", "breadth", "diversity", "primary", "practice")
-SOURCE_TYPES = (
-    "NAMED_PERSON",
-    "NAMED_ORGANIZATION",
-    "MEDIA_OUTLET",
-    "DOCUMENT",
-    "ANONYMOUS_DESCRIBED",
-    "ANONYMOUS_VAGUE",
-    "REFERENCE",
-)
 ANONYMOUS_TYPES = ("ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE")
 ON_RECORD_TYPES = ("NAMED_PERSON", "NAMED_ORGANIZATION", "DOCUMENT")
 SIGNALS = ("direct_quotes", "methodology", "sought_comment", "anonymity_reason")

@@ -19,9 +19,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
-from annotator.schema import AnnotatedArticle, Span
+from annotator.configcheck import load_yaml
+from annotator.schema import SOURCE_TYPES, AnnotatedArticle, Span
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "sources.yaml"
 
@@ -32,15 +31,7 @@ DOCUMENT = "DOCUMENT"
 ANONYMOUS_DESCRIBED = "ANONYMOUS_DESCRIBED"
 ANONYMOUS_VAGUE = "ANONYMOUS_VAGUE"
 REFERENCE = "REFERENCE"
-SOURCE_TYPES: tuple[str, ...] = (
-    NAMED_PERSON,
-    NAMED_ORGANIZATION,
-    MEDIA_OUTLET,
-    DOCUMENT,
-    ANONYMOUS_DESCRIBED,
-    ANONYMOUS_VAGUE,
-    REFERENCE,
-)
+assert SOURCE_TYPES == (NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE)
 NAMED_TYPES = frozenset({NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET})
 ANONYMOUS_TYPES = frozenset({ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE})
 # When mentions of one source have different types, the source takes the most informative one.
@@ -161,14 +152,7 @@ class SourceLexicon:
     def load(cls, path: str | Path | None = None) -> SourceLexicon:
         """Read and validate the config and the lexicon files it names; raise ``SourceConfigError`` if bad."""
         path = Path(path) if path is not None else CONFIG_PATH
-        if not path.is_file():
-            raise SourceConfigError(f"source config not found: {path}")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise SourceConfigError(f"{path}: not valid YAML: {exc}") from exc
-        if not isinstance(data, dict):
-            raise _fail(path, "top level", "expected a mapping")
+        data = load_yaml(path, "source", error=SourceConfigError)
         for key in ("lexicon_files", "specificity", "counting", "clustering", "words", "outlet_roles"):
             if not isinstance(data.get(key), dict):
                 raise _fail(path, key, "missing or not a mapping")

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from annotator.configcheck import load_yaml  # noqa: E402
 from annotator.schema import AnnotatedArticle  # noqa: E402
 
 METRICS = ("exact_f1", "token_f1")
@@ -62,12 +62,7 @@ class RetrainConfig:
 
     @classmethod
     def from_yaml(cls, path: Path) -> RetrainConfig:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ValueError(f"cannot read retrain config {path}: {exc}") from None
-        if not isinstance(raw, dict):
-            raise ValueError(f"{path}: a retrain config is a mapping")
+        raw = load_yaml(path, "retrain", empty_ok=True)
         sections = {
             "train_config": None,
             "train_overrides": None,

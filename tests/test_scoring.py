@@ -71,7 +71,7 @@ def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, mutate, mess
 
 
 def test_unreadable_config_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read scoring config"):
+    with pytest.raises(ConfigError, match="scoring config not found"):
         ScoringConfig.from_yaml(tmp_path / "missing.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("weights: [1, 2\n", encoding="utf-8")

@@ -24,22 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.schema import LABELS, AnnotatedArticle, Article, Attribution, Span
+from annotator.schema import LABELS, SOURCE_TYPES, AnnotatedArticle, Article, Attribution, Span
 
 LABELS_CONTROL = "label"
 TYPE_CONTROL = "source_type"
 RATING_CONTROL = "sourcing"
 COMMENT_CONTROL = "comment"
 TEXT_OBJECT = "text"
-SOURCE_TYPES: tuple[str, ...] = (
-    "NAMED_PERSON",
-    "NAMED_ORGANIZATION",
-    "MEDIA_OUTLET",
-    "DOCUMENT",
-    "ANONYMOUS_DESCRIBED",
-    "ANONYMOUS_VAGUE",
-    "REFERENCE",
-)
 RELATION_SOURCE = "source"
 RELATION_CONTENT = "content"
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import torch
-import yaml
 from tqdm.auto import tqdm
 
 from annotator.bio import TAG_TO_ID, spans_to_bio, transition_log_probs
+from annotator.configcheck import load_yaml
 from annotator.linking import Linker, linking_accuracy
 from annotator.modeling.configuration import TaggerConfig
 from annotator.modeling.evaluation import evaluate_predictions, summary_line
@@ -70,12 +70,7 @@ class TrainConfig:
     @classmethod
     def from_yaml(cls, path: str | Path) -> TrainConfig:
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ValueError(f"cannot read training config {path}: {exc}") from exc
-        if not isinstance(raw, dict):
-            raise ValueError(f"{path}: a training config is a mapping")
+        raw = load_yaml(path, "training", empty_ok=True)
         allowed = {"base_model", "model_name", "output", "model", "data", "optim"}
         unknown = set(raw) - allowed
         if unknown:
