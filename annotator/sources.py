@@ -864,7 +864,7 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
         subs = [_analyse_np(c, ctx) for c in conj]
         first = subs[0]
         if _title_chain(conj, subs, ctx.lexicon):
-            # "senior Kataib Hezbollah official and PMF military chief Abdul Aziz Al-Mohammedawi": one person
+            # "senior dockworkers union official and strike committee chair Mara Delgado-Reyes": one person
             last = subs[-1]
             last.roles = last.roles | {s.head for s in subs[:-1] if s.head}
             last.affiliation = last.affiliation or next((s.affiliation for s in subs[:-1] if s.affiliation), None)
