@@ -120,6 +120,20 @@ def test_eval_on_a_fixture_split_reports_every_metric(tagger):
     assert "linking on gold spans" in text and "CONTENT" in text
 
 
+def test_shipped_model_keeps_its_quality_on_polnear_dev(polnear_dir):
+    """A regression guard on real data: the shipped model on the first 15 dev articles (the full-split figures
+    are in its metrics.json). On this slice it measured token F1 0.905 and exact-span F1 0.758 pooled."""
+    proc = run_cli("eval", "--polnear", str(polnear_dir / "dev"), "--limit", "15", "--json")
+    metrics = json.loads(proc.stdout)
+    assert metrics["articles"] == 15
+    assert metrics["token"]["pooled"]["f1"] >= 0.88
+    assert metrics["exact_span"]["pooled"]["f1"] >= 0.70
+    for label in ("SOURCE", "CUE", "CONTENT"):  # every label above the rule baseline (token ~0.71, exact ~0.51)
+        assert metrics["token"][label]["f1"] > 0.72, label
+        assert metrics["exact_span"][label]["f1"] > 0.60, label
+    assert metrics["linking"]["triple_accuracy"] >= 0.93
+
+
 def test_metric_definitions_on_a_hand_checked_case():
     gold = load_split(FIXTURES / "dev")
     assert evaluate_predictions(gold, gold)["exact_span"]["pooled"]["f1"] == 1.0
