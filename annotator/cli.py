@@ -29,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def _fail(message: str, code: int = 2) -> None:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
@@ -132,9 +133,12 @@ def _format_metrics(m: dict) -> str:
         cells = [m[k][lab] for k in ("token", "exact_span", "overlap_span")]
         lines.append(f"{lab:10}" + "".join(f"{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}" for c in cells))
     lk = m["linking"]
-    lines += ["", f"linking on gold spans: {lk['triple_accuracy']:.3f} of {lk['attributions']} attributions rebuilt exactly"
-              f" (source {lk['source_accuracy']:.3f}, content {lk['content_accuracy']:.3f})",
-              f"end-to-end attribution F1: {m['attribution_end_to_end']['f1']:.3f}"]
+    lines += [
+        "",
+        f"linking on gold spans: {lk['triple_accuracy']:.3f} of {lk['attributions']} attributions rebuilt exactly"
+        f" (source {lk['source_accuracy']:.3f}, content {lk['content_accuracy']:.3f})",
+        f"end-to-end attribution F1: {m['attribution_end_to_end']['f1']:.3f}",
+    ]
     return "\n".join(lines)
 
 

@@ -63,9 +63,7 @@ class MapOf:
     required: bool = False  # every allowed key must be present
 
 
-def load_yaml(
-    path: str | Path, what: str, error: type[ValueError] = ConfigError, empty_ok: bool = False
-) -> dict[str, Any]:
+def load_yaml(path: str | Path, what: str, error: type[ValueError] = ConfigError, empty_ok: bool = False) -> dict[str, Any]:
     """Read a YAML mapping, raising ``error`` with the file name on a missing file, bad YAML or a non-mapping.
 
     Every config loader goes through here so that all config errors read alike.

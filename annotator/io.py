@@ -61,7 +61,7 @@ def read_text_file(path: Path) -> Item:
     try:
         text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="").read()
     except UnicodeDecodeError as exc:
-        return RecordError(record_id, "invalid_utf8", f"file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", str(path))
+        return RecordError(record_id, "invalid_utf8", f"file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})", str(path))
     if text.startswith("\ufeff"):
         text = text[1:]
     return _check_text(record_id, text, str(path))

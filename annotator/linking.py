@@ -82,7 +82,7 @@ def _pair_features(ctx: _Context, anchor: Span, other: Span, kind: str) -> dict[
     stripped = gap.strip()
     f[f"{kind}_{side}_gap_empty"] = float(stripped == "")
     f[f"{kind}_{side}_gap_comma"] = float("," in gap)
-    f[f"{kind}_{side}_gap_quote"] = float(any(q in gap for q in "\"“”"))
+    f[f"{kind}_{side}_gap_quote"] = float(any(q in gap for q in '"“”'))
     f[f"{kind}_{side}_gap_colon"] = float(":" in gap)
     f[f"{kind}_{side}_gap_period"] = float(any(p in stripped for p in ".?!"))
     f[f"{kind}_{side}_gap_newline"] = float("\n" in gap)

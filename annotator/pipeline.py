@@ -130,18 +130,10 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--model", help="Model directory with its claims head (default: $ANNOTATOR_MODEL or models/attribution-minilm)."),
         ] = None,
-        scoring_config: Annotated[
-            Path | None, typer.Option("--scoring-config", help="Score rubric YAML (default: configs/scoring.yaml).")
-        ] = None,
-        cleaning_config: Annotated[
-            Path | None, typer.Option("--cleaning-config", help="Boilerplate cleaning YAML (default: configs/cleaning.yaml).")
-        ] = None,
-        no_clean: Annotated[
-            bool, typer.Option("--no-clean", help="Score the text as given (no boilerplate removal, no language check).")
-        ] = False,
-        report_limit: Annotated[
-            int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")
-        ] = 500,
+        scoring_config: Annotated[Path | None, typer.Option("--scoring-config", help="Score rubric YAML (default: configs/scoring.yaml).")] = None,
+        cleaning_config: Annotated[Path | None, typer.Option("--cleaning-config", help="Boilerplate cleaning YAML (default: configs/cleaning.yaml).")] = None,
+        no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the text as given (no boilerplate removal, no language check).")] = False,
+        report_limit: Annotated[int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")] = 500,
         batch_size: BatchSizeOption = 32,
         chunk_size: ChunkSizeOption = 16,
         threads: ThreadsOption = None,

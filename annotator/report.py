@@ -367,8 +367,8 @@ def render_report(records: Iterable[Mapping[str, Any]], limit: int = 500, model_
     shown = min(limit, len(scores))
     body = _summary(total, shown, model_version, scores, flags, errors, rows) + "".join(sections)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_e(title)}</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_e(title)}</title>'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src '{_script_hash()}'; img-src data:\">"
         f"<style>{_CSS}</style></head><body><main><h1>{_e(title)}</h1>"

@@ -126,8 +126,7 @@ class AnnotatedArticle:
             for s in record.get("spans", [])
         ]
         attributions = [
-            Attribution(id=str(a["id"]), source=a.get("source"), cue=a.get("cue"), content=list(a.get("content", [])))
-            for a in record.get("attributions", [])
+            Attribution(id=str(a["id"]), source=a.get("source"), cue=a.get("cue"), content=list(a.get("content", []))) for a in record.get("attributions", [])
         ]
         return cls(article=article, spans=spans, attributions=attributions)
 

@@ -58,7 +58,7 @@ FLAGS = (
     "on_record_quotes",
     "anonymity_explained",
 )
-_QUOTES = "\"“”„«»"
+_QUOTES = '"“”„«»'
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -117,9 +117,7 @@ class ScoringConfig:
         nouns = "|".join(sorted({re.escape(n.lower()) for n in self.raw["methodology_counts"]["people_nouns"]}, key=len, reverse=True))
         numbers = "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True))
         between = self.raw["methodology_counts"]["max_words_between"]
-        self.count_re = re.compile(
-            rf"\b(?P<num>\d+|{numbers})\s+(?:[\w’'\-.]+\s+){{0,{between}}}?(?P<noun>{nouns})\b", re.IGNORECASE
-        )
+        self.count_re = re.compile(rf"\b(?P<num>\d+|{numbers})\s+(?:[\w’'\-.]+\s+){{0,{between}}}?(?P<noun>{nouns})\b", re.IGNORECASE)
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> ScoringConfig:

@@ -2314,6 +2314,8 @@ def _with_bare_names(words: Iterable[str]) -> set[str]:
     out = set(words)
     out.update(_NAME_PREFIX.sub("", w) for w in list(out) if _NAME_PREFIX.match(w))
     return out
+
+
 _GENERIC_PERSON_HEADS = frozenset({"source", "person", "individual", "insider"})
 
 

@@ -65,10 +65,13 @@ def test_annotate_jsonl_and_bad_inputs_give_per_record_errors(tmp_path, tagger):
     (tmp_path / "latin1.txt").write_bytes("Le maire a d\xe9clar\xe9".encode("latin-1"))
     jsonl = tmp_path / "batch.jsonl"
     jsonl.write_text(
-        json.dumps({"id": 42, "text": "Officials said the bridge was safe."}) + "\n"
+        json.dumps({"id": 42, "text": "Officials said the bridge was safe."})
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "no-text"}) + "\n"
-        + json.dumps({"id": "list-text", "text": ["a"]}) + "\n",
+        + json.dumps({"id": "no-text"})
+        + "\n"
+        + json.dumps({"id": "list-text", "text": ["a"]})
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
@@ -77,8 +80,15 @@ def test_annotate_jsonl_and_bad_inputs_give_per_record_errors(tmp_path, tagger):
     records = read_jsonl(out)
     codes = {r["id"]: r.get("error", {}).get("code") for r in records}
     assert codes == {
-        "good": None, "empty": "empty", "binary": "binary", "latin1": "invalid_utf8", "42": None,
-        "batch.jsonl:2": "bad_json", "no-text": "missing_text", "list-text": "bad_text", "missing": "not_found",
+        "good": None,
+        "empty": "empty",
+        "binary": "binary",
+        "latin1": "invalid_utf8",
+        "42": None,
+        "batch.jsonl:2": "bad_json",
+        "no-text": "missing_text",
+        "list-text": "bad_text",
+        "missing": "not_found",
     }
     assert "9 records" in proc.stderr and "7 errors" in proc.stderr
     first = records[0]

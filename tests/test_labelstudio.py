@@ -353,9 +353,7 @@ def test_examples_carry_exactly_the_corrections(round_trip: Round):
 
     # The model's pre-filled source types stay on the regions the annotator kept; the annotator's choice wins.
     expected_types = {
-        r["id"]: r["value"]["choices"][0]
-        for r in task.predictions[0].result
-        if r.get("from_name") == "source_type" and r["id"] != plan["deleted"]["id"]
+        r["id"]: r["value"]["choices"][0] for r in task.predictions[0].result if r.get("from_name") == "source_type" and r["id"] != plan["deleted"]["id"]
     }
     src = plan["source_region"]
     if src is not None:

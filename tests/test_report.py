@@ -124,9 +124,7 @@ def report_path(tmp_path_factory, tagger) -> Path:
     hostile.write_text(json.dumps({"id": HOSTILE_ID, "text": HOSTILE_TEXT}) + "\n", encoding="utf-8")
     (work / "broken.txt").write_bytes(b"\x00\x00binary")
     out, report = work / "out.jsonl", work / "report.html"
-    result = CliRunner().invoke(
-        app, ["score", str(EXAMPLES), str(hostile), str(work / "broken.txt"), "--out", str(out), "--report", str(report), "--quiet"]
-    )
+    result = CliRunner().invoke(app, ["score", str(EXAMPLES), str(hostile), str(work / "broken.txt"), "--out", str(out), "--report", str(report), "--quiet"])
     assert result.exit_code == 0, result.output
     return report
 

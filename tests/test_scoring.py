@@ -82,10 +82,7 @@ def test_unreadable_config_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- the rubric on a known article
 
 TEXT = (
-    "Mayor Ana Lind said the bridge would reopen in May. "
-    '"We are ready," Lind said. '
-    "Officials said the cost had doubled. "
-    "The bridge carries 9,000 cars a day."
+    'Mayor Ana Lind said the bridge would reopen in May. "We are ready," Lind said. Officials said the cost had doubled. The bridge carries 9,000 cars a day.'
 )
 
 

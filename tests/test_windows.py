@@ -10,7 +10,7 @@ from annotator.tagger import Tagger
 
 PARAGRAPH = (
     "The port authority said on Thursday that cargo volumes fell by a fifth in the third quarter. "
-    "\"We expect a slow winter,\" its chief executive, Mara Lindqvist, told a news conference. "
+    '"We expect a slow winter," its chief executive, Mara Lindqvist, told a news conference. '
     "Two shipping executives, who asked not to be named, said several carriers planned to skip the port.\n\n"
 )
 

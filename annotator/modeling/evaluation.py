@@ -101,6 +101,7 @@ def attribution_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[Annotate
     """End-to-end: attributions as (cue offsets, source offsets, frozenset of content offsets)."""
     tp = fp = fn = 0
     for g, p in zip(gold, pred):
+
         def triples(doc: AnnotatedArticle) -> set:
             by_id = doc.span_by_id()
 

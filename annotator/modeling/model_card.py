@@ -31,8 +31,14 @@ def render_model_card(metrics: dict) -> str:
         "",
     ]
     if dev:
-        lines += ["## Dev scores", "", "Word-token (definitions in `annotator/modeling/evaluation.py`):", "",
-                  "| label | P | R | F1 |", "| --- | --- | --- | --- |"]
+        lines += [
+            "## Dev scores",
+            "",
+            "Word-token (definitions in `annotator/modeling/evaluation.py`):",
+            "",
+            "| label | P | R | F1 |",
+            "| --- | --- | --- | --- |",
+        ]
         lines += [_row(lab, dev["token"][lab]) for lab in (*LABELS, "pooled")]
         lines += ["", "Exact span:", "", "| label | P | R | F1 |", "| --- | --- | --- | --- |"]
         lines += [_row(lab, dev["exact_span"][lab]) for lab in (*LABELS, "pooled")]
@@ -45,8 +51,13 @@ def render_model_card(metrics: dict) -> str:
             e2e = dev["attribution_end_to_end"]
             lines += [f"End-to-end attribution F1 (exact spans): {e2e['f1']:.3f}."]
     if dev.get("decoding"):
-        lines += ["", "Decoding, measured on dev with the same weights (pooled F1):", "",
-                  "| decoding | token | exact span | end-to-end attribution |", "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "Decoding, measured on dev with the same weights (pooled F1):",
+            "",
+            "| decoding | token | exact span | end-to-end attribution |",
+            "| --- | --- | --- | --- |",
+        ]
         lines += [f"| {r['decoding']} | {r['token_f1']:.3f} | {r['exact_f1']:.3f} | {r['attribution_f1']:.3f} |" for r in dev["decoding"]]
     if metrics.get("history"):
         lines += ["", "Dev after each epoch (plain BIO Viterbi; the best epoch is kept):", "", "| epoch | token F1 | exact F1 |", "| --- | --- | --- |"]

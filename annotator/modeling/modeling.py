@@ -69,9 +69,7 @@ class TaggerModel(nn.Module):
         """Per-subword tag logits ``[batch, seq, tags]``."""
         return self.forward_with_hidden(input_ids, attention_mask, shape_ids)[0]
 
-    def forward_with_hidden(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shape_ids: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward_with_hidden(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shape_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits and the encoder's last hidden states (reused by second heads, e.g. claim detection)."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         features = torch.cat([hidden, self.shape_embedding(shape_ids)], dim=-1)

@@ -127,9 +127,7 @@ def predict_docs(model: TaggerModel, tokenizer, linker: Linker, docs: list[Annot
 TRANSITION_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def tune_transition_weight(
-    model: TaggerModel, tokenizer, linker: Linker, dev_docs: list[AnnotatedArticle], how: str, log=print
-) -> tuple[float, dict]:
+def tune_transition_weight(model: TaggerModel, tokenizer, linker: Linker, dev_docs: list[AnnotatedArticle], how: str, log=print) -> tuple[float, dict]:
     """Pick the weight of the transition prior on dev (one encoder pass, one Viterbi per weight).
 
     The returned metrics carry ``decoding``: dev figures of greedy argmax (with I- repair) and of every
@@ -154,8 +152,12 @@ def tune_transition_weight(
         return evaluate_predictions(dev_docs, preds)
 
     def row(name: str, m: dict) -> dict:
-        return {"decoding": name, "token_f1": m["token"]["pooled"]["f1"], "exact_f1": m["exact_span"]["pooled"]["f1"],
-                "attribution_f1": m["attribution_end_to_end"]["f1"]}
+        return {
+            "decoding": name,
+            "token_f1": m["token"]["pooled"]["f1"],
+            "exact_f1": m["exact_span"]["pooled"]["f1"],
+            "attribution_f1": m["attribution_end_to_end"]["f1"],
+        }
 
     greedy = run(lambda text, enc, lp: bio_to_spans(text, enc.words, [tags[i] for i in lp.argmax(1)]))
     table = [row("greedy argmax, I- repaired", greedy)]
