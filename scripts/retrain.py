@@ -417,7 +417,10 @@ def main(
         f"corrections: {len(corrected)} articles from {len(files)} file(s) ({bad_lines} unreadable lines skipped); "
         f"{len(held)} held out: {', '.join(sorted(held)) or '-'}"
     )
-    say(f"training set: {len(base_docs)} base articles ({replaced} replaced by corrections) + {len(train_corrections)} corrections = {len(merged)}")
+    if candidate is None:
+        say(f"training set: {len(base_docs)} base articles ({replaced} replaced by corrections) + {len(train_corrections)} corrections = {len(merged)}")
+    else:
+        say(f"training set: none, the candidate is given ({len(train_corrections)} corrections are outside the held-out slice)")
     say(f"evaluation: PolNeAR dev {len(dev_gold)} articles ({cfg.polnear_dev}); held-out corrections {len(heldout_docs)}")
     say(f"baseline and promotion target: {target}{'' if target.exists() else ' (does not exist yet)'}")
     say(f"rule: {cfg.metric} may drop by at most {cfg.tolerance_dev} (PolNeAR dev) and {cfg.tolerance_corrections} (held-out corrections)")
