@@ -428,7 +428,8 @@ def main(
     say(f"candidate: {cand_dir}{' (given)' if candidate else ' (to be trained)'}; report: {run_dir / 'report.md'}")
     if dry_run:
         steps = train_cfg.optim.max_steps or f"{train_cfg.optim.epochs} epochs"
-        say(f"dry run: would train ({steps}, batch {train_cfg.optim.batch_size}), evaluate both models and apply the rule; nothing written")
+        first = "evaluate the given candidate" if candidate else f"train a candidate ({steps}, batch {train_cfg.optim.batch_size}), evaluate it"
+        say(f"dry run: would {first} and the baseline, and apply the rule; nothing written")
         return
     if candidate is None and not merged:
         _fail("no training articles: no base corpus and no corrections")
