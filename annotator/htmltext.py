@@ -6,32 +6,8 @@ import html
 import re
 from html.parser import HTMLParser
 
-_BLOCK = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "blockquote",
-    "figcaption",
-    "nav",
-    "aside",
-    "table",
-    "pre",
-    "hr",
-}
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+          "header", "footer", "blockquote", "figcaption", "nav", "aside", "table", "pre", "hr"}  # fmt: skip
 _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
 
 
