@@ -23,6 +23,7 @@ next to a quoted paragraph is not attributed by proximity alone, because the rea
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import time
@@ -191,29 +192,53 @@ def attribution_for_sentences(doc: AnnotatedArticle, ranges: Sequence[tuple[int,
     """The id of the attribution that carries each character range (a claim sentence), or None.
 
     Pure: reads ``doc.spans`` and ``doc.attributions`` only, so it works on gold and predicted articles alike.
+    Spans never overlap, so the spans touching a range are one run of the spans sorted by start, found by
+    bisection: the cost is linear in the article, not claims x attributions.
     """
     rule = rule or AttributionRule()
     by_id = doc.span_by_id()
+    roles: dict[str, list[tuple[int, str]]] = {}  # span id -> (attribution index, role)
+    for index, attribution in enumerate(doc.attributions):
+        for sid in attribution.content:
+            roles.setdefault(sid, []).append((index, "content"))
+        if attribution.cue:
+            roles.setdefault(attribution.cue, []).append((index, "cue"))
+        if attribution.source:
+            roles.setdefault(attribution.source, []).append((index, "source"))
+    involved = sorted((by_id[sid] for sid in roles if sid in by_id), key=lambda sp: sp.start)
+    ends = [sp.end for sp in involved]
     out: list[str | None] = []
     for start, end in ranges:
         length = max(1, end - start)
+        content_chars: dict[int, int] = {}
+        touched: dict[int, set[str]] = {}
+        i = bisect.bisect_right(ends, start)
+        while i < len(involved) and involved[i].start < end:
+            span = involved[i]
+            overlap = _overlap(start, end, span.start, span.end)
+            if overlap > 0:
+                for index, role in roles[span.id]:
+                    touched.setdefault(index, set()).add(role)
+                    if role == "content":
+                        content_chars[index] = content_chars.get(index, 0) + overlap
+            i += 1
+        candidates = range(len(doc.attributions)) if rule.min_content_coverage <= 0 else sorted(touched)
         best: tuple[int, int, int] | None = None  # (rule rank, content chars, -index), larger is better
         best_id: str | None = None
-        for index, attribution in enumerate(doc.attributions):
-            content_chars = sum(_overlap(start, end, span.start, span.end) for sid in attribution.content if (span := by_id.get(sid)) is not None)
-            cue = by_id.get(attribution.cue) if attribution.cue else None
-            source = by_id.get(attribution.source) if attribution.source else None
-            if content_chars / length >= rule.min_content_coverage:
+        for index in candidates:
+            chars = content_chars.get(index, 0)
+            hit = touched.get(index, set())
+            if chars / length >= rule.min_content_coverage:
                 rank = 3
-            elif rule.cue_in_sentence and cue is not None and _overlap(start, end, cue.start, cue.end) > 0:
+            elif rule.cue_in_sentence and "cue" in hit:
                 rank = 2
-            elif rule.source_in_sentence and source is not None and _overlap(start, end, source.start, source.end) > 0:
+            elif rule.source_in_sentence and "source" in hit:
                 rank = 1
             else:
                 continue
-            key = (rank, content_chars, -index)
+            key = (rank, chars, -index)
             if best is None or key > best:
-                best, best_id = key, attribution.id
+                best, best_id = key, doc.attributions[index].id
         out.append(best_id)
     return out
 
@@ -403,15 +428,20 @@ class ClaimsHead:
         path = Path(directory) / HEAD_NAME
         if not path.is_file():
             raise FileNotFoundError(f"no claims head in {directory} ({HEAD_NAME} missing); fit one with: python scripts/train_claims.py --model {directory}")
-        with safe_open(str(path), framework="numpy") as f:
-            metadata = f.metadata() or {}
-            t = {k: f.get_tensor(k).astype(np.float64) for k in f.keys()}  # noqa: SIM118 (safe_open is not a dict)
-        states = StatesModel(t["states.mean"], t["states.scale"], t["states.weight"], float(t["states.bias"][0]))
-        lexical = None
-        if "lexical" in metadata:
-            lex = json.loads(metadata["lexical"])
-            lexical = LexicalModel(lex["vocabulary"], t["lexical.idf"], t["lexical.weight"], float(t["lexical.bias"][0]), int(lex["ngram_max"]))
-        return cls(states, lexical, t["stack"], json.loads(metadata.get("meta", "{}")))
+        from annotator.modeling.modeling import ModelLoadError
+
+        try:
+            with safe_open(str(path), framework="numpy") as f:
+                metadata = f.metadata() or {}
+                t = {k: f.get_tensor(k).astype(np.float64) for k in f.keys()}  # noqa: SIM118 (safe_open is not a dict)
+            states = StatesModel(t["states.mean"], t["states.scale"], t["states.weight"], float(t["states.bias"][0]))
+            lexical = None
+            if "lexical" in metadata:
+                lex = json.loads(metadata["lexical"])
+                lexical = LexicalModel(lex["vocabulary"], t["lexical.idf"], t["lexical.weight"], float(t["lexical.bias"][0]), int(lex["ngram_max"]))
+            return cls(states, lexical, t["stack"], json.loads(metadata.get("meta", "{}")))
+        except Exception as exc:  # noqa: BLE001 - a damaged head file, whatever the exception type
+            raise ModelLoadError(f"{path}: not a usable claims head ({type(exc).__name__}: {exc}); it may be truncated") from None
 
 
 def _logistic(config: HeadConfig, C: float):

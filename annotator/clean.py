@@ -273,12 +273,12 @@ def clean_article(item: Article | RecordError, config: CleaningConfig | None = N
     cleaned = clean_text(item.text, cfg)
     path = item.meta.get("path")
     if not cleaned.text.strip():
-        return RecordError(item.id, "empty_after_cleaning", "nothing is left after removing navigation and boilerplate lines", path)
+        return RecordError(item.id, "empty_after_cleaning", "nothing is left after removing navigation and boilerplate lines", path, item.source)
     lang = detect_language(cleaned.text, cfg)
     expected = cfg["language"]["expected"]
     if lang is not None and lang[0] != expected and lang[1] >= cfg["language"]["min_probability"]:
         message = f"the article looks like '{lang[0]}' (probability {lang[1]:.2f}), not '{expected}'; the tagger reads English only"
-        return RecordError(item.id, "not_english", message, path)
+        return RecordError(item.id, "not_english", message, path, item.source)
     meta = dict(item.meta)
     meta["cleaning"] = cleaned.summary()
-    return Article(item.id, cleaned.text, meta)
+    return Article(item.id, cleaned.text, meta, item.source)

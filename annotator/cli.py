@@ -12,13 +12,22 @@ import typer
 from annotator.cli_options import (
     BatchSizeOption,
     ChunkSizeOption,
+    FailOnErrorOption,
+    IdFieldOption,
     InputPaths,
     ModelOption,
     OutOption,
     QuietOption,
     ResumeOption,
+    StdinFormatOption,
+    TextFieldOption,
     ThreadsOption,
-    report_counts,
+    TitleFieldOption,
+    batch_output,
+    fail,
+    finish,
+    input_options,
+    loading,
 )
 
 app = typer.Typer(
@@ -30,18 +39,14 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
-
-
 def _load_tagger(model: Path | None, threads: int | None = None):
-    from annotator.tagger import Tagger
+    from annotator.tagger import ModelLoadError, Tagger
 
+    loading(f"model {model or 'shipped'}")
     try:
         return Tagger.from_pretrained(model, threads=threads)
-    except (FileNotFoundError, ValueError, OSError) as exc:
-        _fail(str(exc))
+    except (ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -54,23 +59,32 @@ def annotate(
     threads: ThreadsOption = None,
     resume: ResumeOption = False,
     quiet: QuietOption = False,
+    fail_on_error: FailOnErrorOption = False,
+    id_field: IdFieldOption = "id",
+    text_field: TextFieldOption = "text",
+    title_field: TitleFieldOption = "title",
+    stdin_format: StdinFormatOption = "jsonl",
 ) -> None:
     """Tag SOURCE/CUE/CONTENT spans and link them into attributions; no cleaning (offsets refer to the input text).
 
-    Bad inputs (missing, empty, binary, invalid UTF-8, malformed JSON lines, too large) get an error
-    record in the output and the batch goes on.
+    Bad inputs (missing, empty, binary, invalid UTF-8, malformed JSON lines or CSV rows, too large, unsupported
+    formats, repeated ids) get an error record in the output and the batch goes on. Exit status: 0, or 1 with
+    --fail-on-error when any error record was written; 2 for a usage error (a path that does not exist, an --out
+    that is an input, a directory or locked by another run).
     """
     from annotator.batch import run_batch
-    from annotator.io import JsonlWriter
+    from annotator.inputs import count_inputs
 
-    tagger = _load_tagger(model, threads)
+    options = input_options(id_field, text_field, title_field, stdin_format)
+    with batch_output(paths, out, resume) as writer:
+        tagger = _load_tagger(model, threads)
 
-    def process(articles):
-        return [doc.to_record() for doc in tagger.annotate(articles, batch_size=batch_size)]
+        def process(articles):
+            return [doc.to_record() for doc in tagger.annotate(articles, batch_size=batch_size)]
 
-    with JsonlWriter(out, resume=resume) as writer:
-        counts = run_batch(paths, writer, process, chunk_size=chunk_size, show_progress=not quiet)
-    report_counts(counts, out)
+        total = None if quiet else count_inputs(paths)
+        counts = run_batch(paths, writer, process, chunk_size=chunk_size, show_progress=not quiet, input_options=options, total=total)
+    finish(counts, out, fail_on_error)
 
 
 @app.command()
@@ -85,11 +99,11 @@ def train(
     try:
         cfg = TrainConfig.from_yaml(config)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         metrics = run_training(cfg, output=output, config_path=config, log=lambda m: typer.echo(m, err=True))
     except (FileNotFoundError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(json.dumps({k: metrics[k] for k in ("model_version", "steps", "train_seconds")}))
 
 
@@ -111,11 +125,11 @@ def evaluate(
     try:
         gold = load_split(polnear)
     except FileNotFoundError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if limit:
         gold = gold[:limit]
     if not gold:
-        _fail(f"no annotated articles in {polnear}")
+        fail(f"no annotated articles in {polnear}")
     tagger = _load_tagger(model)
     pred = tagger.annotate([g.article for g in gold])
     metrics = evaluate_predictions(gold, pred, tagger.linker)

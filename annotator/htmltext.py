@@ -48,3 +48,23 @@ def html_to_text(markup: str) -> str:
         elif out and out[-1] != "":
             out.append("")
     return "\n\n".join(p for p in "\n".join(out).split("\n\n") if p.strip()).strip() + "\n"
+
+
+def extract_article(markup: str) -> tuple[str, dict[str, str]]:
+    """The page's main text (trafilatura: boilerplate, navigation and comments left out) and its ``title`` and
+    ``date`` when the page has them. Pages trafilatura finds no article in fall back to all visible text, so
+    cleaning can still try; nothing is fetched."""
+    meta: dict[str, str] = {}
+    try:
+        import trafilatura
+
+        doc = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True)
+    except Exception:  # noqa: BLE001 - a page trafilatura cannot parse still has visible text
+        doc = None
+    if doc is not None and (doc.text or "").strip():
+        for key in ("title", "date"):
+            value = getattr(doc, key, None)
+            if value:
+                meta[key] = str(value)
+        return doc.text.strip() + "\n", meta
+    return html_to_text(markup), meta

@@ -91,11 +91,36 @@ def _pair_features(ctx: _Context, anchor: Span, other: Span, kind: str) -> dict[
     return f
 
 
-def _candidates(anchor: Span, pool: Sequence[Span]) -> list[Span]:
-    def distance(o: Span) -> int:
-        return max(o.start - anchor.end, anchor.start - o.end, 0)
+class _Pool:
+    """Spans of one label in text order, for nearest-neighbour look-ups in O(log n + k) (an article of a
+    megabyte has thousands of cues: sorting all of them for every anchor was quadratic)."""
 
-    return sorted(pool, key=distance)[:MAX_CANDIDATES]
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+
+    def nearest(self, anchor: Span, k: int = MAX_CANDIDATES) -> list[Span]:
+        """The ``k`` spans nearest to ``anchor`` by character gap; ties go to the earlier span (as a stable
+        sort by distance over spans in text order would have it)."""
+        right = bisect.bisect_left(self.starts, anchor.start)
+        left = right - 1
+        while right < len(self.spans) and self.spans[right] is anchor:
+            right += 1
+        out: list[Span] = []
+        while len(out) < k and (left >= 0 or right < len(self.spans)):
+            d_left = max(anchor.start - self.spans[left].end, 0) if left >= 0 else None
+            d_right = max(self.spans[right].start - anchor.end, 0) if right < len(self.spans) else None
+            if d_right is None or (d_left is not None and d_left <= d_right):
+                out.append(self.spans[left])
+                left -= 1
+            else:
+                out.append(self.spans[right])
+                right += 1
+        return out
+
+
+def _candidates(anchor: Span, pool: _Pool) -> list[Span]:
+    return pool.nearest(anchor)
 
 
 @dataclass
@@ -147,12 +172,13 @@ class Linker:
         """Attributions (ids ``a1``, ``a2``, ... in cue order) for one article's spans."""
         ctx = _context(text, spans)
         cues = [s for s in spans if s.label == "CUE"]
-        sources = [s for s in spans if s.label == "SOURCE"]
+        sources = _Pool([s for s in spans if s.label == "SOURCE"])
         contents = [s for s in spans if s.label == "CONTENT"]
+        cue_pool = _Pool(cues)
         content_of: dict[str, list[Span]] = {c.id: [] for c in cues}
         orphans: list[Span] = []
         for content in contents:
-            cands = _candidates(content, cues)
+            cands = _candidates(content, cue_pool)
             if not cands:
                 orphans.append(content)
                 continue
@@ -172,7 +198,9 @@ class Linker:
             attributions.append(Attribution("", source_id, cue.id, [p.id for p in parts], score))
         for content in orphans:
             attributions.append(Attribution("", None, None, [content.id], content.score))
-        attributions.sort(key=lambda a: min([_start(spans, a.cue)] + [_start(spans, c) for c in a.content]))
+        start_of = {s.id: s.start for s in spans}
+        far = 10**12
+        attributions.sort(key=lambda a: min([start_of.get(a.cue, far) if a.cue else far] + [start_of.get(c, far) for c in a.content]))
         for i, a in enumerate(attributions, 1):
             a.id = f"a{i}"
         return attributions
@@ -203,10 +231,11 @@ class Linker:
                 if a.source is not None:
                     sources_of_cue.setdefault(a.cue, set()).add(a.source)
             cues = [s for s in doc.spans if s.label == "CUE"]
-            sources = [s for s in doc.spans if s.label == "SOURCE"]
+            cue_pool = _Pool(cues)
+            sources = _Pool([s for s in doc.spans if s.label == "SOURCE"])
             for content_id, gold in cue_of_content.items():
                 content = by_id[content_id]
-                for cue in _candidates(content, cues):
+                for cue in _candidates(content, cue_pool):
                     content_x.append(_pair_features(ctx, content, cue, "content"))
                     content_y.append(int(cue.id in gold))
             for cue in cues:
@@ -230,19 +259,15 @@ class Linker:
         path = Path(directory) / LINKER_NAME
         if not path.exists():
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        content = _Scorer.from_dict(data["content"]) if data.get("content") else None
-        source = _Scorer.from_dict(data["source"]) if data.get("source") else None
+        from annotator.modeling.modeling import ModelLoadError
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            content = _Scorer.from_dict(data["content"]) if data.get("content") else None
+            source = _Scorer.from_dict(data["source"]) if data.get("source") else None
+        except Exception as exc:  # noqa: BLE001 - a damaged file, whatever the exception type
+            raise ModelLoadError(f"{path}: not a usable linker file ({type(exc).__name__}: {exc})") from None
         return cls(content, source)
-
-
-def _start(spans: Sequence[Span], span_id: str | None) -> int:
-    if span_id is None:
-        return 10**12
-    for s in spans:
-        if s.id == span_id:
-            return s.start
-    return 10**12
 
 
 def linking_accuracy(gold_docs: Sequence[AnnotatedArticle], linker: Linker) -> dict[str, float]:

@@ -18,14 +18,23 @@ from annotator.clean import CleaningConfig, clean_article
 from annotator.cli_options import (
     BatchSizeOption,
     ChunkSizeOption,
+    FailOnErrorOption,
+    IdFieldOption,
     InputPaths,
     OutOption,
     QuietOption,
     ResumeOption,
+    StdinFormatOption,
+    TextFieldOption,
     ThreadsOption,
-    report_counts,
+    TitleFieldOption,
+    batch_output,
+    fail,
+    finish,
+    input_options,
+    loading,
 )
-from annotator.io import Item
+from annotator.inputs import Item
 from annotator.schema import AnnotatedArticle, Article, RecordError
 from annotator.scoring import ScoringConfig, score_article
 
@@ -60,8 +69,8 @@ class ScorePipeline:
         cls,
         model: str | Path | None = None,
         threads: int | None = None,
-        scoring_config: str | Path | None = None,
-        cleaning_config: str | Path | None = None,
+        scoring_config: ScoringConfig | str | Path | None = None,
+        cleaning_config: CleaningConfig | str | Path | None = None,
         clean: bool = True,
         batch_size: int = 32,
     ) -> ScorePipeline:
@@ -69,8 +78,8 @@ class ScorePipeline:
         from annotator.claims import ClaimDetector
         from annotator.tagger import Tagger
 
-        scoring = ScoringConfig.from_yaml(scoring_config)
-        cleaning = CleaningConfig.from_yaml(cleaning_config)
+        scoring = scoring_config if isinstance(scoring_config, ScoringConfig) else ScoringConfig.from_yaml(scoring_config)
+        cleaning = cleaning_config if isinstance(cleaning_config, CleaningConfig) else CleaningConfig.from_yaml(cleaning_config)
         tagger = Tagger.from_pretrained(model, threads=threads)
         detector = ClaimDetector.for_tagger(tagger)
         return cls(tagger, detector, scoring, cleaning, clean=clean, batch_size=batch_size)
@@ -139,37 +148,60 @@ def register(app: typer.Typer) -> None:
         threads: ThreadsOption = None,
         resume: ResumeOption = False,
         quiet: QuietOption = False,
+        fail_on_error: FailOnErrorOption = False,
+        id_field: IdFieldOption = "id",
+        text_field: TextFieldOption = "text",
+        title_field: TitleFieldOption = "title",
+        stdin_format: StdinFormatOption = "jsonl",
     ) -> None:
         """Score how well each article is sourced (0-100, with reasons), after removing page boilerplate.
 
-        Each output line is the annotate record on the CLEANED text (offsets refer to it) plus sources, claims, score and cleaning.
+        Each output record is the annotate record on the CLEANED text (offsets refer to it) plus sources, claims, score and cleaning.
 
-        Bad inputs (missing, empty, binary, invalid UTF-8, not English, nothing left after cleaning) get an error record; the batch goes on.
+        Bad inputs (missing, empty, binary, invalid UTF-8, unsupported formats, repeated ids, not English, nothing left after
+        cleaning) get an error record; the batch goes on. Exit status: 0; 1 with --fail-on-error when any error record was
+        written; 2 for a usage error.
         """
         from annotator.batch import run_batch
         from annotator.configcheck import ConfigError
-        from annotator.io import JsonlWriter
+        from annotator.inputs import count_inputs
+        from annotator.tagger import ModelLoadError
 
-        try:
-            pipeline = ScorePipeline.from_pretrained(
-                model,
-                threads=threads,
-                scoring_config=scoring_config,
-                cleaning_config=cleaning_config,
-                clean=not no_clean,
-                batch_size=batch_size,
-            )
+        options = input_options(id_field, text_field, title_field, stdin_format)
+        if report is not None and str(out) == "-":
+            fail("--report needs --out to be a file (the report is built from it)")
+        try:  # configs first: a bad key stops the run before anything is opened or loaded
+            scoring = ScoringConfig.from_yaml(scoring_config)
+            cleaning = CleaningConfig.from_yaml(cleaning_config)
         except (ConfigError, FileNotFoundError, ValueError, OSError) as exc:
-            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from None
-        with JsonlWriter(out, resume=resume) as writer:
-            counts = run_batch(paths, writer, pipeline.process, chunk_size=chunk_size, show_progress=not quiet, prepare=pipeline.prepare)
-        report_counts(counts, out)
+            fail(str(exc))
+        with batch_output(paths, out, resume) as writer:
+            loading(f"model {model or 'shipped'}")
+            try:
+                pipeline = ScorePipeline.from_pretrained(
+                    model,
+                    threads=threads,
+                    scoring_config=scoring,
+                    cleaning_config=cleaning,
+                    clean=not no_clean,
+                    batch_size=batch_size,
+                )
+            except (ConfigError, ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
+                fail(str(exc))
+            total = None if quiet else count_inputs(paths)
+            counts = run_batch(
+                paths,
+                writer,
+                pipeline.process,
+                chunk_size=chunk_size,
+                show_progress=not quiet,
+                prepare=pipeline.prepare,
+                input_options=options,
+                total=total,
+            )
         if report is not None:
-            if str(out) == "-":
-                typer.secho("error: --report needs --out to be a file (the report is built from it)", fg=typer.colors.RED, err=True)
-                raise typer.Exit(2)
             from annotator.report import write_report
 
             n = write_report(out, report, limit=report_limit, model_version=pipeline.model_version)
             typer.echo(f"wrote report of {n} records to {report}", err=True)
+        finish(counts, out, fail_on_error)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -81,23 +80,18 @@ document.addEventListener('click', function (ev) {
 """
 
 
+LABEL_CLASSES = frozenset({"SOURCE", "CUE", "CONTENT"})  # a label from a foreign file never becomes a class name
+
+
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Records of a score JSONL file; unreadable lines are skipped (the JSONL writer never leaves them)."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict):
-                yield obj
+    """Records of a score output (JSONL or Parquet); unreadable lines are skipped (the writer never leaves them)."""
+    from annotator.outputs import read_records as read_output
+
+    yield from read_output(path)
 
 
 # ------------------------------------------------------------------------------------------ summary
@@ -161,7 +155,7 @@ def _summary(total: int, shown: int, model_version: str | None, scores_all: list
         score = rec.get("score") or {}
         link = f'<a href="#art-{n}">{_e(rec.get("id"))}</a>' if n < shown else _e(rec.get("id"))
         flags = " ".join(_e(f) for f in score.get("flags", []))
-        out.append(f"<tr><td>{n + 1}</td><td>{link}</td><td>{score.get('overall', '')}</td><td>{flags}</td></tr>")
+        out.append(f"<tr><td>{n + 1}</td><td>{link}</td><td>{_e(score.get('overall', ''))}</td><td>{flags}</td></tr>")
     if total > len(rows) + len(errors):
         out.append(f'<tr><td colspan="4" class="muted">… {total - len(rows) - len(errors)} more scored article(s) not listed</td></tr>')
     out.append("</table>")
@@ -227,12 +221,12 @@ def highlighted_text(record: Mapping[str, Any]) -> str:
         attrs: list[str] = []
         title_parts: list[str] = []
         if span is not None:
-            classes.append(f"lab-{span['label']}")
+            classes.append(f"lab-{span['label']}" if span.get("label") in LABEL_CLASSES else "lab-other")
             attrs.append(f'data-span="{_e(span["id"])}"')
             aids = attr_of_span.get(span["id"], [])
             if aids:
                 attrs.append(f'data-attr="{_e(" ".join(aids))}"')
-            title_parts.append(f"{span['label']} {span['id']}")
+            title_parts.append(f"{span.get('label')} {span.get('id')}")
             title_parts.extend(titles[a] for a in aids)
         if claim is not None:
             status = "attributed" if claim.get("attributed") else "unattributed"
@@ -244,7 +238,7 @@ def highlighted_text(record: Mapping[str, Any]) -> str:
 
 
 def _score_card(score: Mapping[str, Any]) -> str:
-    out = ['<div class="score-head">', f'<div><div class="score-big" data-score="{score.get("overall")}">{score.get("overall")}</div>',
+    out = ['<div class="score-head">', f'<div><div class="score-big" data-score="{_e(score.get("overall"))}">{_e(score.get("overall"))}</div>',
            '<div class="muted">of 100</div></div><div>']  # fmt: skip
     for flag in score.get("flags", []):
         cls = "flag good" if flag in POSITIVE_FLAGS else "flag"

@@ -7,7 +7,7 @@ Stages add fields to an ``AnnotatedArticle``; none of them mutates text.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Label = Literal["SOURCE", "CUE", "CONTENT"]
@@ -24,6 +24,32 @@ SOURCE_TYPES: tuple[str, ...] = (
 )
 
 
+@dataclass(slots=True, frozen=True)
+class SourceRef:
+    """Where an input record came from: a file (``path``), plus its ``line`` (JSONL, CSV: the first physical
+    line, 1-based) or ``row`` (Parquet: 0-based row index). ``path`` is ``-`` for standard input.
+
+    Written into every record as ``source``; resuming a batch is keyed on it, so two inputs are never confused
+    even when they share an id.
+    """
+
+    path: str
+    line: int | None = None
+    row: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path}
+        if self.line is not None:
+            out["line"] = self.line
+        if self.row is not None:
+            out["row"] = self.row
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceRef:
+        return cls(str(data["path"]), data.get("line"), data.get("row"))
+
+
 @dataclass(slots=True)
 class Article:
     """One story as read from the input; ``text`` is what every offset refers to."""
@@ -31,6 +57,7 @@ class Article:
     id: str
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
+    source: SourceRef | None = None
 
 
 @dataclass(slots=True)
@@ -101,6 +128,11 @@ class AnnotatedArticle:
             "spans": [s.to_dict() for s in self.spans],
             "attributions": [a.to_dict() for a in self.attributions],
         }
+        if self.article.source is not None:
+            record["source"] = self.article.source.to_dict()
+        for key in ("title", "date"):
+            if self.article.meta.get(key):
+                record[key] = self.article.meta[key]
         if self.sources is not None:
             record["sources"] = self.sources
         if self.claims is not None:
@@ -113,7 +145,9 @@ class AnnotatedArticle:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> AnnotatedArticle:
         """Rebuild from a JSONL record (e.g. gold data or a previous run)."""
-        article = Article(id=str(record["id"]), text=record["text"], meta=dict(record.get("meta") or {}))
+        source = SourceRef.from_dict(record["source"]) if isinstance(record.get("source"), dict) else None
+        meta = {k: record[k] for k in ("title", "date") if record.get(k)}
+        article = Article(id=str(record["id"]), text=record["text"], meta=meta, source=source)
         spans = [
             Span(
                 id=str(s["id"]),
@@ -139,8 +173,11 @@ class RecordError:
     code: str
     message: str
     path: str | None = None
+    source: SourceRef | None = None
 
     def to_record(self) -> dict[str, Any]:
-        record = {"id": self.id, "text": "", "spans": [], "attributions": [], "error": asdict(self)}
-        record["error"].pop("id")
+        record: dict[str, Any] = {"id": self.id, "text": "", "spans": [], "attributions": []}
+        if self.source is not None:
+            record["source"] = self.source.to_dict()
+        record["error"] = {"code": self.code, "message": self.message, "path": self.path}
         return record

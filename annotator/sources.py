@@ -12,6 +12,7 @@ Pure Python, no model call: it runs per article inside batch jobs.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ class SourceLexicon:
     pronoun_window: int
     description_window: int
     relative_gap: int
+    entity_window: int
     max_outlet_tokens: int = 1
     max_title_tokens: int = 1
     # outlet_roles.<key> -> compiled patterns (which outlet did the reporting; see configs/sources.yaml)
@@ -183,7 +185,7 @@ class SourceLexicon:
 
         clustering = data["clustering"]
         windows = {}
-        for key in ("pronoun_window_chars", "description_window_chars", "relative_gap_chars"):
+        for key in ("pronoun_window_chars", "description_window_chars", "relative_gap_chars", "entity_window_chars"):
             value = clustering.get(key)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise _fail(path, f"clustering.{key}", f"expected an integer >= 0, got {value!r}")
@@ -262,6 +264,7 @@ class SourceLexicon:
             pronoun_window=windows["pronoun_window_chars"],
             description_window=windows["description_window_chars"],
             relative_gap=windows["relative_gap_chars"],
+            entity_window=windows["entity_window_chars"],
             max_outlet_tokens=max(len(_split_words(k)) for k in outlets),
             max_title_tokens=max(len(k.split()) for k in titles),
             outlet_roles=outlet_roles,
@@ -420,6 +423,9 @@ class Tok:
     proper: bool = False  # decided per document: a name part
 
 
+_BEFORE_NAME = re.compile(r"([\w.]+)\s+(?:[A-Z]\.\s+)?$")
+
+
 class _DocContext:
     """Per-text facts used to decide which capitalised words are names (computed once per text)."""
 
@@ -428,6 +434,7 @@ class _DocContext:
         self.lexicon = lexicon
         self._line_caseless: dict[int, bool] = {}
         self._org_evidence: dict[str, bool] = {}
+        self._person_evidence: dict[str, bool] = {}
         self._all_tokens: list[Tok] | None = None
         self._outlet_names: dict[tuple[str, ...], str] | None = None
         self._described_outlets: frozenset[str] = frozenset()
@@ -477,6 +484,23 @@ class _DocContext:
             i -= 1
         return i < 0 or text[i] in _SENTENCE_END or text[i] in "”\"’'" and i > 0 and text[i - 1] in ".!?,"
 
+    @cached_property
+    def _run_starts(self) -> dict[str, list[int]]:
+        """Start offsets of every ``\\w+`` run, by its text: where a word can occur, found once per article
+        instead of one scan of the whole text per word (quadratic on long documents)."""
+        index: dict[str, list[int]] = {}
+        for m in re.finditer(r"\w+", self.text):
+            index.setdefault(m.group(), []).append(m.start())
+        return index
+
+    def _occurrences(self, word: str) -> list[int]:
+        """Offsets where ``word`` starts at the start of a word run and ends at a word boundary."""
+        first = re.match(r"\w+", word)
+        if first is None:
+            return [m.start() for m in re.finditer(rf"{re.escape(word)}\b", self.text)]
+        end_ok = re.compile(r"\b")
+        return [p for p in self._run_starts.get(first.group(), ()) if self.text.startswith(word, p) and end_ok.match(self.text, p + len(word))]
+
     def org_elsewhere(self, word: str) -> bool:
         """The article writes ``word`` followed by an organisation keyword ("Patriot Coal", "Peabody Energy")."""
         cached = self._org_evidence.get(word)
@@ -485,8 +509,10 @@ class _DocContext:
             if self.person_elsewhere(word):
                 self._org_evidence[word] = False
                 return False
-            for m in re.finditer(rf"\b{re.escape(word)}((?:\s+[A-Z][\w&.-]*){{1,3}})", self.text):
-                if any(w.lower().strip(".,") in self.lexicon.words["organization_keywords"] for w in m.group(1).split()):
+            after = re.compile(rf"{re.escape(word)}((?:\s+[A-Z][\w&.-]*){{1,3}})")
+            for p in self._occurrences(word):
+                m = after.match(self.text, p)
+                if m and any(w.lower().strip(".,") in self.lexicon.words["organization_keywords"] for w in m.group(1).split()):
                     cached = True
                     break
             self._org_evidence[word] = cached
@@ -494,11 +520,16 @@ class _DocContext:
 
     def person_elsewhere(self, word: str) -> bool:
         """The article writes ``word`` after a given name or a title ("Donald Trump", "Mr. Clarke")."""
-        for m in re.finditer(rf"([\w.]+)\s+(?:[A-Z]\.\s+)?{re.escape(word)}\b", self.text):
-            prev = m.group(1).lower()
-            if prev in self.lexicon.first_names or prev in self.lexicon.titles:
-                return True
-        return False
+        cached = self._person_evidence.get(word)
+        if cached is None:
+            cached = False
+            for p in self._occurrences(word):
+                m = _BEFORE_NAME.search(self.text, max(0, p - 80), p)
+                if m and (m.group(1).lower() in self.lexicon.first_names or m.group(1).lower() in self.lexicon.titles):
+                    cached = True
+                    break
+            self._person_evidence[word] = cached
+        return cached
 
     def is_name_word(self, word: str) -> bool:
         """A capitalised word in an uninformative position: a name if the article capitalises it elsewhere."""
@@ -2132,15 +2163,23 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     entities: list[_Entity] = []
     speaker_pending: list[Mention] = []
     of_mention: dict[str, _Entity] = {}
+    # Entities by their last mention, latest first, kept in order as mentions arrive (in text order) and cut at
+    # ``entity_window`` characters: resolution looks back that far at most, so a long document costs linear time.
+    recent: list[_Entity] = []
     for m in mentions:
         if m.pronoun in ("speaker", "addressee"):
             speaker_pending.append(m)
             continue
-        target = _resolve(m, entities, lexicon)
+        while recent and m.start - recent[-1].last.end > lexicon.entity_window:
+            recent.pop()
+        target = _resolve(m, recent, lexicon)
         if target is None:
             target = _Entity()
             entities.append(target)
+        else:
+            recent.remove(target)
         target.add(m)
+        recent.insert(0, target)
         of_mention[m.span_id] = target
     if speaker_pending:
         _attach_speakers(speaker_pending, entities, of_mention, doc)
@@ -2150,8 +2189,8 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     return entities
 
 
-def _resolve(m: Mention, entities: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    recent = sorted(entities, key=lambda e: e.last.end, reverse=True)
+def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """The entity ``m`` joins among ``recent`` (latest last mention first), or None for a new one."""
     if m.type == NAMED_PERSON:
         if m.plural:
             return None  # "Mr. King and Mr. Schultz" is a group of its own
@@ -2354,18 +2393,22 @@ def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _
 def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention: dict[str, _Entity], doc: AnnotatedArticle | None) -> None:
     """ "I"/"we" inside a quote belong to the quote's source; others to one narrator (or addressee) source."""
     spans = doc.span_by_id() if doc is not None else {}
-    containing: list[tuple[int, int, str]] = []
+    source_of_content: dict[str, str] = {}  # content span -> source of the first attribution listing it
     if doc is not None:
         for a in doc.attributions:
             if a.source is None or a.source not in of_mention:
                 continue
             for cid in a.content:
-                c = spans.get(cid)
-                if c is not None:
-                    containing.append((c.start, c.end, a.source))
+                if cid in spans:
+                    source_of_content.setdefault(cid, a.source)
+    containing = sorted((spans[cid].start, spans[cid].end, sid) for cid, sid in source_of_content.items())
+    starts = [c[0] for c in containing]
     narrator: dict[str, _Entity] = {}
     for m in pending:
-        owner = next((of_mention[sid] for s, e, sid in containing if s <= m.start and m.end <= e), None)
+        owner = None
+        i = bisect.bisect_right(starts, m.start) - 1  # content spans never overlap: only the last one starting before can hold m
+        if i >= 0 and m.end <= containing[i][1]:
+            owner = of_mention[containing[i][2]]
         if owner is None:
             key = "we" if m.number == "pl" else ("you" if m.pronoun == "addressee" else "i")
             owner = narrator.get(key)

@@ -15,9 +15,11 @@ import torch
 
 from annotator.bio import bio_to_spans, viterbi_bio
 from annotator.linking import Linker
-from annotator.modeling.modeling import TaggerModel
+from annotator.modeling.modeling import ModelLoadError, TaggerModel
 from annotator.modeling.windows import EncodedDoc, encode, predict_word_log_probs
 from annotator.schema import AnnotatedArticle, Article, Span
+
+__all__ = ["ModelLoadError", "Tagger", "decode", "default_model_dir"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-minilm"
 
@@ -51,7 +53,7 @@ class Tagger:
     def from_pretrained(cls, directory: str | Path | None = None, threads: int | None = None) -> Tagger:
         directory = Path(directory) if directory is not None else default_model_dir()
         if not directory.is_dir():
-            raise FileNotFoundError(f"model directory not found: {directory}")
+            raise ModelLoadError(f"model directory not found: {directory}")
         if threads:
             torch.set_num_threads(threads)
         model, tokenizer = TaggerModel.from_pretrained(directory)

@@ -88,6 +88,8 @@ port_busy() {
     "$VENV/bin/python" - "$1" <<'EOF'
 import socket, sys
 s = socket.socket()
+# SO_REUSEADDR as the server itself binds: a port left in TIME-WAIT by a killed server is free to reuse.
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

@@ -40,7 +40,7 @@ def main() -> int:
         print(f"no seeds directory at {args.seeds}", file=sys.stderr)
         return 2
 
-    from annotator.io import iter_inputs
+    from annotator.inputs import iter_inputs
     from annotator.pipeline import ScorePipeline
 
     pipeline = ScorePipeline.from_pretrained(args.model, threads=args.threads)

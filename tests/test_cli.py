@@ -75,7 +75,9 @@ def test_annotate_jsonl_and_bad_inputs_give_per_record_errors(tmp_path, tagger):
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
-    args = [str(good), str(tmp_path / "empty.txt"), str(tmp_path / "binary.txt"), str(tmp_path / "latin1.txt"), str(jsonl), str(tmp_path / "missing.txt")]
+    args = [str(good), str(tmp_path / "empty.txt"), str(tmp_path / "binary.txt"), str(tmp_path / "latin1.txt"), str(jsonl)]
+    missing = run_cli("annotate", *args, str(tmp_path / "missing.txt"), "--out", str(out), "-q", check=False)
+    assert missing.returncode == 2 and "missing.txt" in missing.stderr and not out.exists()  # a usage error, before any work
     proc = run_cli("annotate", *args, "--out", str(out), "-q")
     records = read_jsonl(out)
     codes = {r["id"]: r.get("error", {}).get("code") for r in records}
@@ -88,9 +90,8 @@ def test_annotate_jsonl_and_bad_inputs_give_per_record_errors(tmp_path, tagger):
         "batch.jsonl:2": "bad_json",
         "no-text": "missing_text",
         "list-text": "bad_text",
-        "missing": "not_found",
     }
-    assert "9 records" in proc.stderr and "7 errors" in proc.stderr
+    assert "8 records" in proc.stderr and "6 errors" in proc.stderr
     first = records[0]
     assert first["text"] == good.read_bytes().decode("utf-8")  # \r\n kept (newline='')
     check_record(first)

@@ -708,3 +708,49 @@ def test_server_script_status_binding_and_busy_port(ls_server, tmp_path: Path):
     assert not (tmp_path / "other" / "label_studio.sqlite3").exists()
     install = subprocess.run([str(SCRIPT), "install"], capture_output=True, text=True, timeout=60)
     assert install.returncode == 0 and "label-studio 1.23.2 present" in install.stdout
+
+
+def test_a_server_that_never_answers_is_a_timeout_exit_5(ls_pat):
+    """A socket that accepts connections and says nothing: the documented exit code for timeouts is 5."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes the handshake; nobody ever answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result = invoke(["ls", "setup", "--project", "anything", "--retries", "0", "--timeout", "1"], {"LABEL_STUDIO_URL": url, "LABEL_STUDIO_API_KEY": ls_pat})
+    assert result.exit_code == 5, result.output
+    assert "did not answer in 1 s" in result.output and ls_pat not in result.output
+
+
+@pytest.mark.slow
+def test_the_server_restarts_at_once_on_the_port_of_a_killed_one(ls_template: Path, tmp_path: Path):
+    """SIGKILL leaves the port in TIME-WAIT; `start` must not call it busy (the server binds with SO_REUSEADDR too)."""
+    import signal
+    import time
+
+    data = tmp_path / "data"
+    shutil.copytree(ls_template, data, symlinks=True)
+    port = str(free_port())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+    start = [str(SCRIPT), "start", "--data-dir", str(data), "--port", port]
+    first = subprocess.run(start, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    url = first.stdout.strip().splitlines()[-1]
+    import socket
+
+    # Connections open when the server dies are closed by its side first: they stay in TIME-WAIT on its port.
+    open_connections = [socket.create_connection(("127.0.0.1", int(port)), timeout=5) for _ in range(3)]
+    for conn in open_connections:
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # an unfinished request: the server waits
+    time.sleep(0.5)
+    os.kill(int((data / "annotator-ls.pid").read_text()), signal.SIGKILL)
+    time.sleep(0.5)
+    for conn in open_connections:
+        conn.close()
+    try:
+        second = subprocess.run(start, env=env, capture_output=True, text=True, timeout=300)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert second.stdout.strip().splitlines()[-1] == url
+    finally:
+        subprocess.run([str(SCRIPT), "stop", "--data-dir", str(data)], env=env, capture_output=True, text=True, timeout=60)

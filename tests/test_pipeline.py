@@ -118,10 +118,12 @@ def test_bad_inputs_get_error_records_and_the_batch_goes_on(tmp_path: Path, tagg
     (tmp_path / "navonly.txt").write_text("Skip to main content\nHome | News | Sport | Weather\nSubscribe\nFollow us\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     files = ["good.txt", "empty.txt", "binary.txt", "latin1.txt", "german.txt", "navonly.txt"]
-    result = _run(*(str(tmp_path / f) for f in files), str(tmp_path / "missing.txt"), "--out", str(out))
+    missing = _run(*(str(tmp_path / f) for f in files), str(tmp_path / "missing.txt"), "--out", str(out))
+    assert missing.exit_code == 2 and "missing.txt" in missing.output and not out.exists()  # a usage error, before any work
+    result = _run(*(str(tmp_path / f) for f in files), "--out", str(out))
     assert result.exit_code == 0, result.output
     records = _read(out)
-    assert [r["id"] for r in records] == ["good", "empty", "binary", "latin1", "german", "navonly", "missing"]
+    assert [r["id"] for r in records] == ["good", "empty", "binary", "latin1", "german", "navonly"]
     codes = {r["id"]: r.get("error", {}).get("code") for r in records}
     assert codes == {
         "good": None,
@@ -130,12 +132,11 @@ def test_bad_inputs_get_error_records_and_the_batch_goes_on(tmp_path: Path, tagg
         "latin1": "invalid_utf8",
         "german": "not_english",
         "navonly": "empty_after_cleaning",
-        "missing": "not_found",
     }
     _check_record(records[0])
     for r in records[1:]:
-        assert r["error"]["message"]
-    assert "6 errors" in result.output
+        assert r["error"]["message"] and r["source"]["path"].endswith(f"{r['id']}.txt")
+    assert "5 errors" in result.output
 
 
 def test_resume_appends_only_new_articles(tmp_path: Path, tagger) -> None:

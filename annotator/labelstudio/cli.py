@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_CODES = {"config": 2, "missing": 2, "request": 2, "unreachable": 3, "auth": 4, "server": 5}
+EXIT_CODES = {"config": 2, "missing": 2, "request": 2, "unreachable": 3, "auth": 4, "server": 5, "timeout": 5}
 
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="Project title in Label Studio.")]
 UrlOption = Annotated[str | None, typer.Option("--url", help="Server URL (default: $LABEL_STUDIO_URL, else http://127.0.0.1:8089).", show_default=False)]

@@ -24,7 +24,7 @@ TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
 
 
 class LabelStudioError(RuntimeError):
-    """A failure talking to Label Studio; ``kind`` is one of: config, unreachable, auth, server, request, missing."""
+    """A failure talking to Label Studio; ``kind`` is one of: config, unreachable, timeout, auth, server, request, missing."""
 
     def __init__(self, message: str, kind: str = "request", status: int | None = None) -> None:
         super().__init__(message)
@@ -111,7 +111,7 @@ class LabelStudioClient:
                 kind="unreachable",
             )
         if isinstance(exc, httpx.TimeoutException):
-            return LabelStudioError(f"Label Studio at {url} did not answer in {self.connection.timeout:.0f} s ({what})", kind="unreachable")
+            return LabelStudioError(f"Label Studio at {url} did not answer in {self.connection.timeout:.0f} s ({what})", kind="timeout")
         if isinstance(exc, httpx.TransportError):
             return LabelStudioError(f"network error talking to Label Studio at {url} ({what}): {type(exc).__name__}", kind="unreachable")
         if isinstance(exc, ApiError):
@@ -141,7 +141,7 @@ class LabelStudioClient:
     @staticmethod
     def transient(err: LabelStudioError) -> bool:
         """Worth retrying: the server was unreachable or answered 408/429/5xx."""
-        return err.kind == "unreachable" or (err.status in TRANSIENT_STATUS)
+        return err.kind in ("unreachable", "timeout") or (err.status in TRANSIENT_STATUS)
 
     def call(self, what: str, fn: Callable[[], T], retry: bool = True, before_retry: Callable[[], None] | None = None) -> T:
         """Run ``fn``; transient failures (connection refused, timeouts, 5xx, 429) are retried with exponential

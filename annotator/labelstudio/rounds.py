@@ -70,7 +70,7 @@ def _normalise_xml(xml: str) -> str:
 
 def read_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[RecordError], int]:
     """Articles from input files (as ``annotator annotate`` reads them), per-record errors, duplicate ids dropped."""
-    from annotator.io import iter_inputs
+    from annotator.inputs import iter_inputs
 
     articles: list[Article] = []
     errors: list[RecordError] = []

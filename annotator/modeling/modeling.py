@@ -22,6 +22,10 @@ LABEL_MAP_NAME = "label_map.json"
 N_SHAPES = 5
 
 
+class ModelLoadError(ValueError):
+    """A model directory that cannot be loaded; the message names the file and what is wrong with it."""
+
+
 def word_shape(word: str) -> int:
     """0 no letters, 1 lower, 2 Capitalised, 3 ALLCAPS (2+ letters), 4 mixed."""
     letters = [c for c in word if c.isalpha()]
@@ -93,13 +97,27 @@ class TaggerModel(nn.Module):
     def from_pretrained(cls, directory: Path) -> tuple[TaggerModel, object]:
         """Load a saved tagger (weights upcast to float32: fp16 matmuls are slow on CPUs)."""
         directory = Path(directory)
-        config = TaggerConfig.load(directory)
-        model = cls(config)
-        state = {k: v.float() for k, v in load_file(str(directory / WEIGHTS_NAME)).items()}
+        try:
+            config = TaggerConfig.load(directory)
+            model = cls(config)
+        except ModelLoadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - json, key and type errors all mean the same thing here
+            raise ModelLoadError(f"{directory / 'config.json'}: not a usable tagger config ({type(exc).__name__}: {exc})") from None
+        weights = directory / WEIGHTS_NAME
+        if not weights.is_file():
+            raise ModelLoadError(f"{weights}: missing (a model directory needs its weights)")
+        try:
+            state = {k: v.float() for k, v in load_file(str(weights)).items()}
+        except Exception as exc:  # noqa: BLE001 - safetensors raises its own error types for a damaged file
+            raise ModelLoadError(f"{weights}: not a readable safetensors file ({exc}); it may be truncated: copy or reinstall the model") from None
         missing, unexpected = model.load_state_dict(state, strict=False)
         missing = [k for k in missing if not k.endswith("position_ids")]
         if missing or unexpected:
-            raise ValueError(f"{directory}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
+            raise ModelLoadError(f"{weights}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
         model.eval()
-        tokenizer = AutoTokenizer.from_pretrained(str(directory))
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(directory))
+        except Exception as exc:  # noqa: BLE001 - tokenizers raise many types for a damaged file
+            raise ModelLoadError(f"{directory}: cannot load the tokenizer files ({type(exc).__name__}: {exc})") from None
         return model, tokenizer
