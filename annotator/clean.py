@@ -26,6 +26,7 @@ The result keeps the text of kept lines verbatim apart from whitespace, so quote
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +59,14 @@ _SCHEMA: dict[str, Any] = {
         "teaser_headers": ListOf(Regex()),
         "read_more_patterns": ListOf(Regex()),
         "end_markers": ListOf(Regex()),
+    },
+    "furniture": {
+        "title_max_words": Int(1, 200),
+        "lead_max_lines": Int(0, 50),
+        "dateline_patterns": ListOf(Regex()),
+        "byline_patterns": ListOf(Regex()),
+        "credit_patterns": ListOf(Regex()),
+        "name_line_max_words": Int(1, 20),
     },
     "stories": {"header_lookahead": Int(1, 50), "dateline_patterns": ListOf(Regex()), "min_story_words": Int(0, 100_000)},
     "language": {
@@ -125,15 +134,49 @@ def load_config(path: str | None = None) -> CleaningConfig:
 
 @dataclass(slots=True)
 class Cleaned:
-    """The main story's text plus what was removed (written to the record as ``cleaning``)."""
+    """The main story's text plus what was removed (written to the record as ``cleaning``).
+
+    ``line_map`` holds, per kept line, its start in ``text`` and its start and end in the input, so an offset
+    in the cleaned text can be taken back to the input (``raw_offset``): evaluations against annotations of the
+    raw file need it.
+    """
 
     text: str
     dropped_lines: int
     dropped_stories: int
     kept_lines: int
+    source: str = ""
+    line_map: list[tuple[int, int, int]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {"kept_lines": self.kept_lines, "dropped_lines": self.dropped_lines, "dropped_stories": self.dropped_stories}
+
+    def raw_offset(self, offset: int) -> int:
+        """The input offset of cleaned-text ``offset`` (a line's end for the separators between lines)."""
+        if not self.line_map:
+            return offset
+        i = max(0, bisect.bisect_right([m[0] for m in self.line_map], offset) - 1)
+        clean_start, raw_start, raw_end = self.line_map[i]
+        positions = _collapsed_positions(self.source[raw_start:raw_end])
+        k = offset - clean_start
+        return raw_start + (positions[k] if k < len(positions) else (positions[-1] + 1 if positions else 0))
+
+
+def _collapsed_positions(raw_line: str) -> list[int]:
+    """For each character of the line as cleaning writes it (whitespace runs collapsed, ends stripped), its
+    index in the raw line."""
+    out: list[int] = []
+    pending_space: int | None = None
+    for i, ch in enumerate(raw_line):
+        if _WS.match(ch) or ch == "\n":
+            if out and pending_space is None:
+                pending_space = i
+            continue
+        if pending_space is not None:
+            out.append(pending_space)
+            pending_space = None
+        out.append(i)
+    return out
 
 
 def _n_words(line: str) -> int:
@@ -184,7 +227,8 @@ def _story_starts(lines: list[str], cfg: CleaningConfig) -> list[int]:
     return starts
 
 
-def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[str]:
+def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[int]:
+    """Indices of the story's lines that are kept."""
     keep = [True] * len(lines)
     in_teasers = False
     ended = False
@@ -219,28 +263,41 @@ def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[str]:
             keep[i] = False
             continue
         seen.add(key)
-    return [line for line, k in zip(lines, keep, strict=True) if k]
+    return [i for i, k in enumerate(keep) if k]
 
 
 def clean_text(text: str, config: CleaningConfig | None = None) -> Cleaned:
     """The main story of a scraped page, boilerplate removed; see the module docstring for the rule."""
     cfg = config or load_config()
-    lines = [_WS.sub(" ", raw).strip() for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [line for line in lines if line]
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []  # each non-empty line's range in the input
+    for m in re.finditer(r"[^\r\n]+", text):
+        line = _WS.sub(" ", m.group()).strip()
+        if line:
+            lines.append(line)
+            spans.append((m.start(), m.end()))
     if not lines:
-        return Cleaned("", 0, 0, 0)
+        return Cleaned("", 0, 0, 0, text)
     starts = _story_starts(lines, cfg) + [len(lines)]
-    stories = [lines[a:b] for a, b in zip(starts, starts[1:], strict=False)]
-    body_words = [sum(_n_words(s) for s in story if _is_body(s, cfg)) for story in stories]
+    stories = [(a, lines[a:b]) for a, b in zip(starts, starts[1:], strict=False)]
+    body_words = [sum(_n_words(s) for s in story if _is_body(s, cfg)) for _, story in stories]
     main = next((k for k, n in enumerate(body_words) if n >= cfg["stories"]["min_story_words"]), None)
     if main is None:
         main = max(range(len(stories)), key=lambda k: (body_words[k], -k))
-    kept = _clean_story(stories[main], cfg)
+    offset, story = stories[main]
+    kept = [offset + i for i in _clean_story(story, cfg)]
+    line_map: list[tuple[int, int, int]] = []
+    position = 0
+    for i in kept:
+        line_map.append((position, *spans[i]))
+        position += len(lines[i]) + 2
     return Cleaned(
-        text="\n\n".join(kept),
+        text="\n\n".join(lines[i] for i in kept),
         dropped_lines=len(lines) - len(kept),
         dropped_stories=len(stories) - 1,
         kept_lines=len(kept),
+        source=text,
+        line_map=line_map,
     )
 
 

@@ -141,6 +141,31 @@ def evaluate(
     typer.echo(_format_metrics(metrics))
 
 
+@app.command("fit-kinds")
+def fit_kinds(
+    model: Annotated[Path, typer.Option("--model", help="Model directory to fit the head for (the head is written into it).", exists=True, file_okay=False)],
+    polnear: Annotated[Path, typer.Option("--polnear", help="PolNeAR root (with train/ and dev/), e.g. ../shared/data/polnear.", exists=True, file_okay=False)],
+    labels: Annotated[Path, typer.Option("--labels", help="Labelled cues to fit on.", exists=True, dir_okay=False)] = Path("data/attribution-kinds/train.tsv"),
+    dev_labels: Annotated[Path | None, typer.Option("--dev-labels", help="Labelled cues to measure on.", dir_okay=False)] = Path(
+        "data/attribution-kinds/dev.tsv"
+    ),
+) -> None:
+    """Fit the attribution-kind head (information / stance / refusal) on hand-labelled cues and write
+    kind_head.safetensors and kind_metrics.json into the model directory."""
+    from annotator.workflows.kinds import fit_kind_head, write_metrics
+
+    tagger = _load_tagger(model)
+    if dev_labels is not None and not dev_labels.exists():
+        fail(f"--dev-labels {dev_labels} not found")
+    try:
+        head, metrics = fit_kind_head(tagger, polnear, labels, dev_labels, log=lambda m: typer.echo(m, err=True))
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    path = head.save(model)
+    write_metrics(model, metrics)
+    typer.echo(json.dumps({"head": str(path), **{k: v for k, v in metrics.items() if k != "train"}}, indent=2))
+
+
 def _format_metrics(m: dict) -> str:
     lines = [f"model {m['model_version']} on {m['articles']} articles", "", f"{'':10}{'token P/R/F1':>24}{'exact P/R/F1':>24}{'overlap P/R/F1':>24}"]
     for lab in ("SOURCE", "CUE", "CONTENT", "pooled"):

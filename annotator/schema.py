@@ -84,16 +84,23 @@ class Span:
 
 @dataclass(slots=True)
 class Attribution:
-    """Who (source span id or None) says (cue span id or None) what (content span ids, in text order)."""
+    """Who (source span id or None) says (cue span id or None) what (content span ids, in text order).
+
+    ``kind`` is ``information`` (speech, writing, a report, a document, data) or ``stance`` (belief, wish,
+    intention, emotion, action); ``declined`` marks a refusal ("declined to comment"). Only information that
+    was not declined makes a source (``annotator.kinds``).
+    """
 
     id: str
     source: str | None
     cue: str | None
     content: list[str] = field(default_factory=list)
     score: float = 1.0
+    kind: str = "information"
+    declined: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "source": self.source, "cue": self.cue, "content": list(self.content)}
+        return {"id": self.id, "source": self.source, "cue": self.cue, "content": list(self.content), "kind": self.kind, "declined": self.declined}
 
 
 @dataclass(slots=True)
@@ -160,7 +167,15 @@ class AnnotatedArticle:
             for s in record.get("spans", [])
         ]
         attributions = [
-            Attribution(id=str(a["id"]), source=a.get("source"), cue=a.get("cue"), content=list(a.get("content", []))) for a in record.get("attributions", [])
+            Attribution(
+                id=str(a["id"]),
+                source=a.get("source"),
+                cue=a.get("cue"),
+                content=list(a.get("content", [])),
+                kind=str(a.get("kind", "information")),
+                declined=bool(a.get("declined", False)),
+            )
+            for a in record.get("attributions", [])
         ]
         return cls(article=article, spans=spans, attributions=attributions)
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from annotator.bio import bio_to_spans, viterbi_bio
+from annotator.kinds import KindConfig, KindHead, assign_kinds
 from annotator.linking import Linker
 from annotator.modeling.modeling import ModelLoadError, TaggerModel
 from annotator.modeling.windows import EncodedDoc, encode, predict_word_log_probs
@@ -43,11 +44,21 @@ def decode(text: str, doc: EncodedDoc, log_probs: np.ndarray, tags: Sequence[str
 class Tagger:
     """A trained tagger plus its linker; thread count is left to torch unless ``threads`` is given."""
 
-    def __init__(self, model: TaggerModel, tokenizer, linker: Linker, directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        model: TaggerModel,
+        tokenizer,
+        linker: Linker,
+        directory: Path | None = None,
+        kind_head: KindHead | None = None,
+        kind_config: KindConfig | None = None,
+    ) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.linker = linker
         self.directory = directory
+        self.kind_head = kind_head
+        self.kind_config = kind_config or KindConfig.from_yaml()
 
     @classmethod
     def from_pretrained(cls, directory: str | Path | None = None, threads: int | None = None) -> Tagger:
@@ -57,7 +68,7 @@ class Tagger:
         if threads:
             torch.set_num_threads(threads)
         model, tokenizer = TaggerModel.from_pretrained(directory)
-        return cls(model, tokenizer, Linker.load(directory), directory)
+        return cls(model, tokenizer, Linker.load(directory), directory, KindHead.load(directory))
 
     @property
     def transitions(self) -> np.ndarray | None:
@@ -95,15 +106,17 @@ class Tagger:
         float16) for second heads such as claim detection; features are never written out.
         """
         articles = [t if isinstance(t, Article) else Article(f"doc-{i + 1}", t) for i, t in enumerate(texts)]
-        hidden: list[np.ndarray] | None = [] if keep_hidden else None
+        hidden: list[np.ndarray] = []  # per-word encoder states: the kind head reads them, second heads may keep them
         docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress, hidden_out=hidden)
         out: list[AnnotatedArticle] = []
         transitions = self.transitions
-        for i, (article, doc, lp) in enumerate(zip(articles, docs, log_probs)):
+        for i, (article, doc, lp) in enumerate(zip(articles, docs, log_probs, strict=True)):
             spans = decode(article.text, doc, lp, self.model.config.tags, transitions)
             attributions = self.linker.link(article.text, spans)
+            assign_kinds(article.text, spans, attributions, [w.start for w in doc.words], hidden[i], self.kind_head, self.kind_config)
             result = AnnotatedArticle(article, spans, attributions)
-            if hidden is not None:
+            if keep_hidden:
                 result.features = {"words": doc.words, "hidden": hidden[i]}
             out.append(result)
+            hidden[i] = None  # free as we go
         return out

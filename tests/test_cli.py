@@ -38,7 +38,8 @@ def check_record(rec: dict) -> None:
         assert span["label"] in {"SOURCE", "CUE", "CONTENT"} and 0.0 <= span["score"] <= 1.0
         ids.add(span["id"])
     for a in rec["attributions"]:
-        assert set(a) == {"id", "source", "cue", "content"}
+        assert set(a) == {"id", "source", "cue", "content", "kind", "declined"}
+        assert a["kind"] in ("information", "stance") and isinstance(a["declined"], bool)
         assert {a["source"], a["cue"], *a["content"]} - {None} <= ids
 
 

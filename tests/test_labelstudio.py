@@ -685,7 +685,7 @@ def test_malformed_annotations_are_reported_and_skipped(ls_server, ls_pat, ls_cl
     (example,) = [json.loads(line) for line in (out / "examples.jsonl").read_text().splitlines()]
     assert example["id"] == "m0"
     assert [(s["text"], s["label"]) for s in example["spans"]] == [("Mayor Ines Costa", "SOURCE"), ("said", "CUE"), ("the bridge would reopen soon", "CONTENT")]
-    assert example["attributions"] == [{"id": "a1", "source": "r1", "cue": "r2", "content": ["r3"]}]
+    assert example["attributions"] == [{"id": "a1", "source": "r1", "cue": "r2", "content": ["r3"], "kind": "information", "declined": False}]
     assert "skipped: task" in result.output and "'NOPE'" in result.output
 
 

@@ -16,7 +16,8 @@ of the two regions. A CONTENT with no link is an attribution of its own with no 
 the linker outputs it), and every CUE makes one attribution.
 
 Per SOURCE region, a ``choices`` result (``source_type``) with the same region id carries the source
-type; the article-level ``rating`` (``sourcing``, 1-5) and ``textarea`` (``comment``) carry the rating.
+type; per CUE region, one (``attribution_kind``: information, stance, declined) carries the kind of its
+attribution (a cue without it is information); the article-level ``rating`` (``sourcing``, 1-5) and ``textarea`` (``comment``) carry the rating.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from annotator.schema import LABELS, SOURCE_TYPES, AnnotatedArticle, Article, At
 
 LABELS_CONTROL = "label"
 TYPE_CONTROL = "source_type"
+KIND_CONTROL = "attribution_kind"
+KIND_CHOICES = ("information", "stance", "declined")
 RATING_CONTROL = "sourcing"
 COMMENT_CONTROL = "comment"
 TEXT_OBJECT = "text"
@@ -84,6 +87,13 @@ def prediction_result(doc: AnnotatedArticle, source_types: dict[str, str] | None
         kind = (source_types or {}).get(span.id)
         if span.label == "SOURCE" and kind in SOURCE_TYPES:
             result.append({"id": span.id, "from_name": TYPE_CONTROL, "to_name": TEXT_OBJECT, "type": "choices", "value": value | {"choices": [kind]}})
+    spans = doc.span_by_id()
+    for a in doc.attributions:
+        if a.cue is not None and a.cue in spans:
+            cue = spans[a.cue]
+            value = {"start": offsets.to_js(cue.start), "end": offsets.to_js(cue.end), "text": doc.text[cue.start : cue.end]}
+            choice = "declined" if a.declined else a.kind
+            result.append({"id": cue.id, "from_name": KIND_CONTROL, "to_name": TEXT_OBJECT, "type": "choices", "value": value | {"choices": [choice]}})
     for link_from, link_to, label in attribution_links(doc.attributions):
         result.append(relation(link_from, link_to, label))
     return result
@@ -157,6 +167,7 @@ def parse_result(article_id: str, text: str, result: list[dict[str, Any]] | None
     spans: list[Span] = []
     by_id: dict[str, Span] = {}
     choices: list[dict[str, Any]] = []
+    kind_choices: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     rating: int | None = None
     comments: list[str] = []
@@ -181,6 +192,8 @@ def parse_result(article_id: str, text: str, result: list[dict[str, Any]] | None
             spans.append(span)
         elif control == TYPE_CONTROL and kind == "choices":
             choices.append(item)
+        elif control == KIND_CONTROL and kind == "choices":
+            kind_choices.append(item)
         elif control == RATING_CONTROL and kind == "rating":
             value = (item.get("value") or {}).get("rating")
             if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 5 or int(value) != value:
@@ -208,6 +221,11 @@ def parse_result(article_id: str, text: str, result: list[dict[str, Any]] | None
             )
     source_types = _read_source_types(choices, by_id, problems)
     attributions = _read_links(relations, by_id, problems)
+    kinds = _read_kinds(kind_choices, by_id, problems)
+    for a in attributions:
+        picked = kinds.get(a.cue or "", "information")
+        a.kind = "stance" if picked == "stance" else "information"
+        a.declined = picked == "declined"
     doc = AnnotatedArticle(Article(article_id, text), spans, attributions)
     comment = "\n".join(comments).strip() or None
     return ParsedResult(doc=doc, source_types=source_types, rating=rating, comment=comment, problems=problems)
@@ -244,6 +262,23 @@ def _read_region(item: dict[str, Any], n: int, text: str, offsets: OffsetMap, pr
         problems.append(Problem("text_mismatch", f"region {region!r}: its text {claimed[:40]!r} is not the text at {start}-{end} ({covered[:40]!r})"))
         return None
     return Span(region, py_start, py_end, labels[0], covered, 1.0)
+
+
+def _read_kinds(choices: list[dict[str, Any]], by_id: dict[str, Span], problems: list[Problem]) -> dict[str, str]:
+    """CUE region id -> information / stance / declined; a kind on another region is ignored with a warning."""
+    kinds: dict[str, str] = {}
+    for item in choices:
+        region = str(item.get("id", ""))
+        picked = (item.get("value") or {}).get("choices")
+        if not isinstance(picked, list) or len(picked) != 1 or picked[0] not in KIND_CHOICES:
+            problems.append(Problem("unknown_attribution_kind", f"region {region!r}: kind {picked!r} is not one of {', '.join(KIND_CHOICES)}"))
+            continue
+        span = by_id.get(region)
+        if span is None or span.label != "CUE":
+            problems.append(Problem("kind_on_non_cue", f"attribution kind {picked[0]} on region {region!r}, which is not a CUE, ignored", fatal=False))
+        else:
+            kinds[region] = picked[0]
+    return kinds
 
 
 def _read_source_types(choices: list[dict[str, Any]], by_id: dict[str, Span], problems: list[Problem]) -> dict[str, str]:

@@ -1,0 +1,131 @@
+"""Page furniture: the parts of an article that are not reporting.
+
+A story's title, sub-headings, byline, dateline and credit lines name people and outlets ("..., sources say",
+"By Jane Roe", "WASHINGTON (AP) —", "Jane Roe reported from Midway Atoll"), but nobody is cited there: a name
+in them is never a source. Cleaning keeps these lines (the report shows them), and this stage marks their
+character ranges, which the sources stage then leaves out. It works on line structure, so it runs on cleaned
+and uncleaned text alike; every pattern lives in ``configs/cleaning.yaml`` (``furniture``).
+
+The rule: the first line is the **title** when it is short and not the only line (or equals the input's own
+title); lines after it and before the first body line (within ``lead_max_lines``) are **sub-headings** or
+**bylines**; a **dateline** opening the first body line is marked up to its dash or colon; **credit** lines
+("Reporting by ...", "... contributed to this report") are marked wherever they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from annotator.clean import CleaningConfig, _is_body, _n_words, load_config
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_BULLET = re.compile(r"^[•·*▪►–—-]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """A character range ``[start, end)`` of the text that is page furniture, and which kind."""
+
+    start: int
+    end: int
+    kind: str  # title | subhead | byline | dateline | credit
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {"start": self.start, "end": self.end, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    datelines: tuple[re.Pattern[str], ...]
+    bylines: tuple[re.Pattern[str], ...]
+    credits: tuple[re.Pattern[str], ...]
+
+
+_COMPILED: dict[int, _Patterns] = {}
+
+
+def _patterns(cfg: CleaningConfig) -> _Patterns:
+    key = id(cfg)
+    if key not in _COMPILED:
+        raw = cfg["furniture"]
+        _COMPILED[key] = _Patterns(
+            tuple(re.compile(p) for p in raw["dateline_patterns"]),
+            tuple(re.compile(p, re.IGNORECASE) for p in raw["byline_patterns"]),
+            tuple(re.compile(p, re.IGNORECASE) for p in raw["credit_patterns"]),
+        )
+    return _COMPILED[key]
+
+
+def _name_line(line: str, max_words: int) -> bool:
+    """A line that is only a name: 2..max_words capitalised words and nothing else ("Dilan Sirwan")."""
+    words = line.split()
+    return 2 <= len(words) <= max_words and all(re.fullmatch(r"[A-Z][\w.'’-]*", w) for w in words)
+
+
+def find_furniture(text: str, config: CleaningConfig | None = None, title: str | None = None) -> list[Furniture]:
+    """The furniture ranges of ``text`` in text order (see the module docstring for the rule)."""
+    cfg = config or load_config()
+    rules = cfg["furniture"]
+    pats = _patterns(cfg)
+    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\r\n]+", text) if m.group().strip()]
+    if not lines:
+        return []
+    out: list[Furniture] = []
+
+    def mark(i: int, kind: str) -> None:
+        start, end, line = lines[i]
+        lead = len(line) - len(line.lstrip())
+        out.append(Furniture(start + lead, start + len(line.rstrip()), kind))
+
+    first = lines[0][2].strip()
+    bare_dateline = any(p.fullmatch(first) for p in pats.datelines)  # "Baghdad:" on a line of its own
+    is_title = not bare_dateline and (
+        (title is not None and first.casefold() == title.strip().casefold()) or (len(lines) > 1 and _n_words(first) <= rules["title_max_words"])
+    )
+    if is_title:
+        mark(0, "title")
+    elif bare_dateline:
+        mark(0, "dateline")
+    lead_start = 1 if (is_title or bare_dateline) else 0
+    window = range(lead_start, min(len(lines), lead_start + rules["lead_max_lines"] + 1))
+    dated = next(((i, d) for i in window if (d := _dateline(lines[i], pats)) is not None), None)
+    if dated is not None:
+        body = dated[0]  # everything between the title and a dateline-led line is lead: sub-headings, bylines
+        out.append(dated[1])
+    else:
+        body = next((i for i in range(lead_start, len(lines)) if _is_body(lines[i][2].strip(), cfg)), len(lines))
+    for i in range(lead_start, min(body, lead_start + rules["lead_max_lines"])):
+        line = lines[i][2].strip()
+        if any(p.fullmatch(line) for p in pats.bylines) or _name_line(line, rules["name_line_max_words"]):
+            mark(i, "byline")
+        elif is_title and (dated is not None or not _SENTENCE_END.search(line) or _BULLET.match(line) or _n_words(line) <= 3):
+            mark(i, "subhead")
+    for i in range(lead_start, len(lines)):
+        line = lines[i][2].strip()
+        if any(p.fullmatch(line) for p in pats.credits):
+            mark(i, "credit")
+    unique = {(f.start, f.end): f for f in out}
+    return sorted(unique.values(), key=lambda f: (f.start, f.end))
+
+
+def _dateline(entry: tuple[int, int, str], pats: _Patterns) -> Furniture | None:
+    """The dateline opening a line ("WASHINGTON (AP) — ..."), when the line goes on after it."""
+    start, _, line = entry
+    stripped = line.lstrip()
+    offset = start + len(line) - len(stripped)
+    for p in pats.datelines:
+        m = p.match(stripped)
+        if m and m.end() < len(stripped.rstrip()):
+            return Furniture(offset, offset + len(m.group().rstrip()), "dateline")
+    return None
+
+
+def in_furniture(start: int, end: int, furniture: list[Furniture]) -> bool:
+    """Whether ``[start, end)`` lies inside a furniture range (furniture is sorted by start)."""
+    for f in furniture:
+        if f.start > start:
+            break
+        if start >= f.start and end <= f.end:
+            return True
+    return False

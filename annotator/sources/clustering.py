@@ -1,0 +1,334 @@
+"""Clustering mentions into sources: which mentions are the same person, body or document.
+
+Mentions arrive in text order; each joins the latest compatible source within the configured windows
+(``clustering`` in ``configs/sources.yaml``): names by surname, organisations by key or acronym, documents and
+anonymous descriptions by head and descriptors, definite descriptions and pronouns by the nearest compatible
+source. "I"/"we" inside a quote go to the quote's source.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.schema import SOURCE_TYPES, AnnotatedArticle
+from annotator.sources.lexicon import (
+    ANONYMOUS_DESCRIBED,
+    ANONYMOUS_TYPES,
+    ANONYMOUS_VAGUE,
+    DOCUMENT,
+    MEDIA_OUTLET,
+    NAMED_ORGANIZATION,
+    NAMED_PERSON,
+    REFERENCE,
+    SourceLexicon,
+)
+from annotator.sources.mentions import Mention
+
+# When mentions of one source have different types, the source takes the most informative one.
+_TYPE_PRIORITY = {t: i for i, t in enumerate(SOURCE_TYPES)}
+
+
+@dataclass
+class _Entity:
+    """One source: its mentions (in text order once clustering is done) and the gender they reveal."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    gender: str = "x"
+
+    @property
+    def last(self) -> Mention:
+        return self.mentions[-1]
+
+    @property
+    def informative(self) -> list[Mention]:
+        return [m for m in self.mentions if m.type != REFERENCE] or self.mentions
+
+    @property
+    def type(self) -> str:
+        return min((m.type for m in self.mentions), key=lambda t: _TYPE_PRIORITY[t])
+
+    @property
+    def plural(self) -> bool:
+        info = self.informative
+        return any(m.plural for m in info) if info else False
+
+    def names(self) -> list[tuple[str, ...]]:
+        return [m.name_tokens for m in self.mentions if m.type == NAMED_PERSON and m.name_tokens]
+
+    def roles(self) -> set[str]:
+        out: set[str] = set()
+        for m in self.mentions:
+            out |= m.roles
+            if m.type in ANONYMOUS_TYPES or m.type == REFERENCE and not m.pronoun:
+                out.add(m.head)
+        return out
+
+    def descriptors(self, lex: SourceLexicon) -> set[str]:
+        out: set[str] = set()
+        for m in self.mentions:
+            out |= _with_bare_names(m.descriptors, lex)
+        return out
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        if m.gender in ("m", "f") and self.gender == "x":
+            self.gender = m.gender
+
+
+def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, lexicon: SourceLexicon) -> list[_Entity]:
+    """Group mentions (in text order) into source entities; speaker pronouns ("I" in a quote) go last."""
+    entities: list[_Entity] = []
+    speaker_pending: list[Mention] = []
+    of_mention: dict[str, _Entity] = {}
+    # Entities by their last mention, latest first, kept in order as mentions arrive (in text order) and cut at
+    # ``entity_window`` characters: resolution looks back that far at most, so a long document costs linear time.
+    recent: list[_Entity] = []
+    for m in mentions:
+        if m.pronoun in ("speaker", "addressee"):
+            speaker_pending.append(m)
+            continue
+        while recent and m.start - recent[-1].last.end > lexicon.entity_window:
+            recent.pop()
+        target = _resolve(m, recent, lexicon)
+        if target is None:
+            target = _Entity()
+            entities.append(target)
+        else:
+            recent.remove(target)
+        target.add(m)
+        recent.insert(0, target)
+        of_mention[m.span_id] = target
+    if speaker_pending:
+        _attach_speakers(speaker_pending, entities, of_mention, doc)
+    entities.sort(key=lambda e: min(x.start for x in e.mentions))
+    for e in entities:
+        e.mentions.sort(key=lambda x: (x.start, x.end))
+    return entities
+
+
+def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """The entity ``m`` joins among ``recent`` (latest last mention first), or None for a new one."""
+    if m.type == NAMED_PERSON:
+        if m.plural:
+            return None  # "Mr. King and Mr. Schultz" is a group of its own
+        for e in recent:
+            if e.type == NAMED_PERSON and not e.plural and _names_match(m, e):
+                return e
+        return None
+    if m.type in (NAMED_ORGANIZATION, MEDIA_OUTLET):
+        for e in recent:
+            if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET) and _orgs_match(m, e, lex):
+                return e
+        return None
+    if m.type == DOCUMENT:
+        if not m.definite:
+            return None
+        for e in recent:
+            if m.start - e.last.end > lex.description_window:
+                break
+            if e.type == DOCUMENT and _same_doc_kind(m.head, e.informative[0].head, lex):
+                return e
+        return None
+    if m.type in ANONYMOUS_TYPES:
+        if m.new_marker:
+            return None
+        for e in recent:
+            if e.type not in ANONYMOUS_TYPES:
+                continue
+            first = e.informative[0]
+            if m.partitive:
+                if first.plural and (first.head == m.head or {first.head, m.head} <= lex.words["anonymous_synonyms"]):
+                    return e
+                continue
+            if first.head == m.head and first.plural == m.plural and first.descriptors == m.descriptors and first.type == m.type:
+                if m.count is not None and first.count is not None and m.count != first.count:
+                    continue  # "five people" ... "nine people": two counted groups
+                return e
+        return None
+    # REFERENCE
+    if m.pronoun is None:
+        return _resolve_description(m, recent, lex)
+    return _resolve_pronoun(m, recent, lex)
+
+
+def _names_match(m: Mention, e: _Entity) -> bool:
+    mine = m.name_tokens
+    if not mine:
+        return False
+    if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
+        return False
+    for other in e.names():
+        if mine == other:
+            return True
+        if mine[-1] == other[-1]:
+            # same surname: first names, if both given, must agree (initials allowed)
+            if len(mine) > 1 and len(other) > 1 and not (mine[0] == other[0] or mine[0][:1] == other[0][:1] and (len(mine[0]) <= 2 or len(other[0]) <= 2)):
+                continue
+            return True
+        if len(mine) == 1 and mine[0] in other:
+            return True
+        if len(other) == 1 and other[0] in mine:
+            return True
+    return False
+
+
+def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+    for other in e.mentions:
+        if other.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET):
+            continue
+        if m.key and m.key == other.key:
+            return True
+        a, b = _org_words(m, lex), _org_words(other, lex)
+        if a and b and (a == b or _is_acronym_of(m.name, b) or _is_acronym_of(other.name, a)):
+            return True
+        if m.type == MEDIA_OUTLET and other.type == MEDIA_OUTLET and a and b and (set(a) < set(b) or set(b) < set(a)):
+            return True  # "the Times" ... "The New York Times"; "the Ledger" ... "the Northern Ledger newspaper"
+    return False
+
+
+def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
+    """Name words without articles and, for outlets, without descriptor nouns ("newspaper", "news agency")."""
+    words = [w for w in re.split(r"[\s]+", m.name.lower()) if w and w not in ("the", "of", "for", "and", "&", "a")]
+    if m.type == MEDIA_OUTLET:
+        descriptors = {w for d in lex.words["outlet_descriptors"] | lex.words["outlet_descriptors_after"] for w in d.split()}
+        words = [w for w in words if w not in descriptors] or words
+    return tuple(words)
+
+
+def _is_acronym_of(short: str, words: tuple[str, ...]) -> bool:
+    letters = short.replace(".", "").replace(" ", "")
+    return len(letters) >= 2 and letters.isupper() and letters.lower() == "".join(w[0] for w in words if w)
+
+
+def _same_doc_kind(a: str, b: str, lex: SourceLexicon) -> bool:
+    return a == b or any(a in s and b in s for s in lex.document_synonyms)
+
+
+def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """ "the official", "the senior Iraqi security source", "the president", "the agency", "the newspaper"."""
+    if m.secondhand and (m.head in lex.words["media_nouns"] or m.head in lex.words["outlet_descriptors"]):
+        # "the newspaper", "the Lebanese daily": the nearest outlet named before
+        for e in recent:
+            if m.start - e.last.end > lex.description_window:
+                break
+            if e.type == MEDIA_OUTLET:
+                return e
+    person = m.head in lex.words["person_nouns"] or m.head in lex.words["group_nouns"] or any(m.head in e.roles() for e in recent if e.type in ANONYMOUS_TYPES)
+    org = m.head in lex.words["organization_nouns"]
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        et = e.type
+        if person and et in (NAMED_PERSON, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE):
+            if et == REFERENCE and all(x.pronoun for x in e.mentions):
+                continue
+            if m.plural != e.plural and not (m.count and m.count > 1 and e.type == NAMED_PERSON):
+                continue
+            roles = e.roles()
+            anonymous = lex.words["anonymous_synonyms"]
+            same_head = m.head in roles or (m.head in anonymous and bool(roles & anonymous))
+            if not same_head:
+                continue
+            if et != NAMED_PERSON and not (m.descriptors - {"the"}) <= e.descriptors(lex) | lex.words["soft_descriptors"]:
+                continue
+            if et == NAMED_PERSON and m.affiliation and e.informative[0].affiliation and m.affiliation != e.informative[0].affiliation:
+                continue
+            return e
+        if org and et in (NAMED_ORGANIZATION, MEDIA_OUTLET, REFERENCE):
+            if et == REFERENCE and all(x.pronoun for x in e.mentions):
+                continue
+            words = set(_org_words(e.informative[0], lex)) | {x.head for x in e.mentions}
+            if m.head in words or lex.lemma(m.head)[0] in words or (m.head in lex.words["generic_organization_heads"] and et == NAMED_ORGANIZATION):
+                return e
+    if person and not m.plural:
+        return _nearest_anonymous_person(m, recent, lex)
+    return None
+
+
+def _nearest_anonymous_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """A definite description with another head than the nearest unnamed person's: "the source" (a word that
+    only says "someone") or one whose descriptors that person shares ("the militia leader" after "a member of
+    the al-Nujaba militia") joins the nearest earlier anonymous individual."""
+    own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
+    generic = m.head in lex.words["generic_person_heads"] and not own
+    if not generic and not own:
+        return None
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        if e.type not in ANONYMOUS_TYPES or e.plural:
+            continue
+        return e if generic or own <= e.descriptors(lex) else None
+    return None
+
+
+def _with_bare_names(words: Iterable[str], lex: SourceLexicon) -> set[str]:
+    """Descriptor words plus names without their article prefix ("al-kadhimi" also as "kadhimi")."""
+    out = set(words)
+    prefix = lex.name_prefix
+    out.update(prefix.sub("", w) for w in list(out) if prefix.match(w))
+    return out
+
+
+def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    kind = m.pronoun
+    if kind == "relative" or m.partitive:
+        for e in recent:
+            gap = m.start - e.last.end
+            if 0 <= gap <= lex.relative_gap:
+                return e
+        return None
+    for e in recent:
+        if m.start - e.last.end > lex.pronoun_window:
+            break
+        t = e.type
+        if kind == "person":
+            if t in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT) or e.plural:
+                continue
+            if t == REFERENCE and (e.informative[0].pronoun in ("thing", "demonstrative") or e.informative[0].gender == "n"):
+                continue  # "which", "it": not a person
+            if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
+                continue
+            return e
+        if kind == "thing" or kind == "demonstrative":
+            if t in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT):
+                if kind == "demonstrative" and m.number == "pl" and not e.plural:
+                    continue
+                return e
+            continue
+        if kind == "any":  # they / them / their
+            if e.plural or t in (NAMED_ORGANIZATION,):
+                return e
+    return None
+
+
+def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention: dict[str, _Entity], doc: AnnotatedArticle | None) -> None:
+    """ "I"/"we" inside a quote belong to the quote's source; others to one narrator (or addressee) source."""
+    spans = doc.span_by_id() if doc is not None else {}
+    source_of_content: dict[str, str] = {}  # content span -> source of the first attribution listing it
+    if doc is not None:
+        for a in doc.attributions:
+            if a.source is None or a.source not in of_mention:
+                continue
+            for cid in a.content:
+                if cid in spans:
+                    source_of_content.setdefault(cid, a.source)
+    containing = sorted((spans[cid].start, spans[cid].end, sid) for cid, sid in source_of_content.items())
+    starts = [c[0] for c in containing]
+    narrator: dict[str, _Entity] = {}
+    for m in pending:
+        owner = None
+        i = bisect.bisect_right(starts, m.start) - 1  # content spans never overlap: only the last one starting before can hold m
+        if i >= 0 and m.end <= containing[i][1]:
+            owner = of_mention[containing[i][2]]
+        if owner is None:
+            key = "we" if m.number == "pl" else ("you" if m.pronoun == "addressee" else "i")
+            owner = narrator.get(key)
+            if owner is None:
+                owner = _Entity()
+                entities.append(owner)
+                narrator[key] = owner
+        owner.add(m)

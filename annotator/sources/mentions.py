@@ -1,0 +1,408 @@
+"""Typing one SOURCE mention: the ``Mention`` record, ``type_span`` / ``describe_span`` and its specificity.
+
+A mention is trimmed, split at top-level commas and dashes (apposition or list) and at "and"/"or"
+(coordination); each part is typed by ``phrases._analyse_np`` and the parts are combined (a name wins an
+apposition, named list items add up). Bare and partitive pronouns are handled here; ``_finish`` fills in the
+specificity (``anonymous_base`` plus one ``cue_weight`` per kind of cue, capped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from annotator.schema import Span
+from annotator.sources.context import _context, _DocContext, _tokens
+from annotator.sources.lexicon import (
+    ANONYMOUS_DESCRIBED,
+    ANONYMOUS_TYPES,
+    ANONYMOUS_VAGUE,
+    DOCUMENT,
+    MEDIA_OUTLET,
+    NAMED_ORGANIZATION,
+    NAMED_PERSON,
+    REFERENCE,
+    SourceLexicon,
+)
+from annotator.sources.phrases import (
+    _analyse_np,
+    _is_modifier,
+    _is_noun,
+    _Part,
+    _party_from_parenthetical,
+    _quantity,
+    _role_word,
+    _run_has_org_keyword,
+    _run_has_person_cue,
+)
+from annotator.sources.tokens import Tok
+
+
+class SpanTyping(NamedTuple):
+    """What ``type_span`` returns: unpacks as ``type, specificity, count, plural``."""
+
+    type: str
+    specificity: float
+    count: int | None
+    plural: bool
+
+
+@dataclass(slots=True)
+class Mention:
+    """Everything the typing found in one SOURCE span; clustering and the record use it."""
+
+    span_id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    specificity: float
+    count: int | None
+    plural: bool
+    name: str
+    affiliation: str | None = None
+    secondhand: bool = False
+    head: str = ""  # lemma of the head noun, or the pronoun
+    pronoun: str | None = None  # pronoun kind (person, thing, speaker, relative, ...)
+    number: str = "sg"  # sg | pl | x (pronouns)
+    gender: str = "x"
+    definite: bool = False
+    partitive: bool = False  # "10 of the sources"
+    new_marker: bool = False  # "another official"
+    name_tokens: tuple[str, ...] = ()  # person/organisation name words, lowercase
+    roles: frozenset[str] = frozenset()  # role nouns attached to a name ("spokesman", "senator")
+    descriptors: frozenset[str] = frozenset()  # description words of an anonymous source
+    cues: frozenset[str] = frozenset()  # specificity cue kinds found
+    key: str = ""  # identity key for organisations, outlets and documents
+    relayed_by: str | None = None  # told another outlet ("the militia leader told al-Akhbar"): that outlet
+    reporter: bool = False  # a mention of the outlet that did the reporting ("Reuters talked to ...")
+
+
+def type_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> SpanTyping:
+    """Type one SOURCE span of ``text`` (e.g. a Label Studio region): ``(type, specificity, count, plural)``."""
+    m = describe_span(text, span, lexicon)
+    return SpanTyping(m.type, m.specificity, m.count, m.plural)
+
+
+def describe_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> Mention:
+    """Full analysis of one SOURCE span (type, count, name, affiliation, cues ...)."""
+    lexicon = lexicon or SourceLexicon.default()
+    return _analyse(text, span.start, span.end, span.id, _context(text, lexicon))
+
+
+def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) -> Mention:
+    lex = ctx.lexicon
+    # Trim quotes, brackets and separators the tagger may have included.
+    while start < end and (text[start].isspace() or text[start] in "\"“”‘’'«»,;:([{—–-―"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in '"“”‘’«»,;:)]}—–-―'):
+        if text[end - 1] == ")" and "(" in text[start:end]:
+            break
+        end -= 1
+    surface = text[start:end]
+    base = Mention(span_id=span_id, start=start, end=end, text=surface, type=ANONYMOUS_VAGUE, specificity=0.0, count=None, plural=False, name=surface)
+    toks = _tokens(text, start, end, ctx)
+    if not toks:
+        return _finish(base, lex)
+    # Parentheticals carry party/state ("(D-S.C.)") but are not part of the noun phrase.
+    paren_words: list[Tok] = []
+    kept: list[Tok] = []
+    depth = 0
+    for t in toks:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth:
+            paren_words.append(t)
+        else:
+            kept.append(t)
+    toks = kept or toks
+
+    pron = _pronoun_mention(toks, base, lex)
+    if pron is not None:
+        return _finish(pron, lex)
+
+    parts = _merge_comma_modifiers(_split_top(toks), lex)
+    analyses = [_analyse_part(p, base, ctx) for p in parts]
+    result = _combine_parts(analyses, parts, lex)
+    result.span_id, result.start, result.end, result.text = span_id, start, end, surface
+    if paren_words and result.affiliation is None:
+        result.affiliation = _party_from_parenthetical(paren_words, lex)
+    return _finish(result, lex)
+
+
+def _pronoun_mention(toks: list[Tok], base: Mention, lex: SourceLexicon) -> Mention | None:
+    """Bare pronouns and partitive pronouns ("many of whom", "two of them")."""
+    words = [t.low for t in toks if t.text[0].isalnum()]
+    if len(words) == 1 and words[0] in lex.pronouns and not (toks[0].upper and toks[0].text.lower() in lex.places):
+        number, gender, kind = lex.pronouns[words[0]]
+        m = _copy(base, type=REFERENCE, head=words[0], pronoun=kind, number=number, gender=gender)
+        if kind == "speaker" and words[0] in ("we", "us", "our") or number == "pl":
+            m.count, m.plural = None, True
+        elif kind in ("relative",):
+            m.count, m.plural = 1, False
+        else:
+            m.count, m.plural = 1, False
+        return m
+    if len(words) == 1 and words[0] in lex.quantifier_pronouns:
+        anaphoric = lex.quantifier_pronouns[words[0]]
+        count = lex.number_words.get(words[0], 1 if words[0] in lex.words["singular_quantifier_pronouns"] else None)
+        m = _copy(base, type=REFERENCE if anaphoric else ANONYMOUS_VAGUE, head=words[0], count=count, plural=count is None or count > 1)
+        if anaphoric:
+            m.pronoun, m.number = ("any", "pl") if m.plural else ("person", "sg")
+        return m
+    if len(words) >= 3 and words[-2] == "of" and words[-1] in ("whom", "them", "which", "us", "those", "these"):
+        q = " ".join(words[:-2])
+        count, plural = _quantity(q, lex)
+        m = _copy(base, type=REFERENCE, head=words[-1], pronoun="relative" if words[-1] in ("whom", "which") else "any", number="pl", partitive=True)
+        m.count, m.plural = count, plural if count is None else count > 1
+        if count is None:
+            m.plural = True
+        return m
+    return None
+
+
+def _copy(base: Mention, **changes: Any) -> Mention:
+    m = Mention(**{f: getattr(base, f) for f in base.__dataclass_fields__})  # type: ignore[attr-defined]
+    for k, v in changes.items():
+        setattr(m, k, v)
+    return m
+
+
+def _split_top(toks: list[Tok]) -> list[list[Tok]]:
+    """Split on commas and dashes: appositions ("Scott Pruitt, the attorney general") or lists."""
+    parts: list[list[Tok]] = [[]]
+    for t in toks:
+        if t.text in (",", "—", "–", "―", ";") or t.text == "-" and parts[-1]:
+            if parts[-1]:
+                parts.append([])
+            continue
+        parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+def _merge_comma_modifiers(parts: list[list[Tok]], lex: SourceLexicon) -> list[list[Tok]]:
+    """Rejoin adjectives a comma separated from their noun ("a separate, senior, US official"): a short part
+    that ends in a lower-case word no list knows as a noun, followed by a part that is not an apposition."""
+    out: list[list[Tok]] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev) <= 3
+            and prev[-1].text.isalpha()
+            and prev[-1].text.islower()
+            and not _is_noun(prev[-1], lex)
+            and prev[-1].low not in lex.words["function_words"]
+            and not prev[-1].low.endswith("s")
+            and part[0].low not in lex.words["appositive_starts"]
+            and part[0].low not in lex.words["function_words"]
+            and part[0].low not in lex.words["adverbial_starts"]
+        ):
+            out[-1] = prev + part
+            continue
+        out.append(list(part))
+    return out
+
+
+def _analyse_part(toks: list[Tok], base: Mention, ctx: _DocContext) -> _Part:
+    markers = ctx.lexicon.words["example_markers"]
+    examples = False
+    if len(toks) > 1 and (toks[0].low in markers or f"{toks[0].low} {toks[1].low}" in markers):
+        examples = True  # "unions, including the AFT and the AFL-CIO": the named examples
+        toks = toks[2:] if f"{toks[0].low} {toks[1].low}" in markers else toks[1:]
+        if not toks:
+            return _Part(type=ANONYMOUS_VAGUE, count=None, plural=True, name="", starts_appositive=True)
+    part = _analyse_conjunction(toks, ctx)
+    part.starts_appositive = part.starts_appositive or examples or toks[0].low in ctx.lexicon.words["appositive_starts"]
+    part.examples = examples
+    return part
+
+
+def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
+    conj = _split_conjuncts(toks, ctx.lexicon)
+    if len(conj) > 1:
+        subs = [_analyse_np(c, ctx) for c in conj]
+        first = subs[0]
+        if _title_chain(conj, subs, ctx.lexicon):
+            # "senior dockworkers union official and strike committee chair Mara Delgado-Reyes": one person
+            last = subs[-1]
+            last.roles = last.roles | {s.head for s in subs[:-1] if s.head}
+            last.affiliation = last.affiliation or next((s.affiliation for s in subs[:-1] if s.affiliation), None)
+            return last
+        if all(s.named for s in subs):
+            counts = [s.count for s in subs]
+            total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+            first.count, first.plural = total, True
+            first.name = " and ".join(s.name for s in subs)
+            first.name_tokens = tuple(w for s in subs for w in s.name_tokens)
+            return first
+        # Mixed or anonymous coordination ("Republicans and Democrats on the committee"): the first conjunct's
+        # head with the whole phrase's descriptors (a shared post-modifier belongs to every conjunct).
+        whole = _analyse_np(toks, ctx)
+        head_part = first if first.type != REFERENCE or whole.type == REFERENCE else whole
+        if first.named:
+            head_part = first
+        elif first.type in ANONYMOUS_TYPES or first.type == REFERENCE:
+            cues = first.cues | whole.cues
+            descriptors = first.descriptors | whole.descriptors
+            t = first.type
+            if t == ANONYMOUS_VAGUE and (cues & ctx.lexicon.describing_cues):
+                t = ANONYMOUS_DESCRIBED
+            head_part = _Part(
+                type=t,
+                count=None,
+                plural=True,
+                name=" ".join(x.text for x in toks),
+                head=first.head,
+                definite=first.definite,
+                possessive=first.possessive,
+                affiliation=first.affiliation or whole.affiliation,
+                secondhand=first.secondhand or whole.secondhand,
+                descriptors=descriptors,
+                cues=cues,
+            )
+        counts = [s.count for s in subs]
+        head_part.count = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+        head_part.plural = True
+        return head_part
+    return _analyse_np(toks, ctx)
+
+
+def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
+    """Roles joined by "and" before one name: the earlier conjuncts are bare singular role descriptions (no
+    determiner, no number) and the last one is a named person."""
+    if subs[-1].type != NAMED_PERSON or subs[-1].plural:
+        return False
+    for toks, sub in zip(conj[:-1], subs[:-1], strict=True):
+        first = toks[0].low
+        if sub.type not in ANONYMOUS_TYPES or sub.plural or sub.head not in lex.words["person_nouns"]:
+            return False
+        if first in lex.words["definite_determiners"] or first in lex.words["possessive_determiners"] or first in lex.words["singular_determiners"]:
+            return False
+        if first in lex.words["plural_quantifiers"] or first in lex.number_words or first.isdigit():
+            return False
+    return True
+
+
+def _split_conjuncts(toks: list[Tok], lex: SourceLexicon) -> list[list[Tok]]:
+    """Split on "and"/"&" unless it sits inside one organisation name ("Citizens for Tax Justice and ...")."""
+    out: list[list[Tok]] = [[]]
+    for i, t in enumerate(toks):
+        if t.low in ("and", "&", "or") and out[-1] and i + 1 < len(toks):
+            nxt = toks[i + 1]
+            lone_adjective = len(out[-1]) == 1 and not out[-1][0].proper and not _is_noun(out[-1][0], lex)
+            if (_is_modifier(out[-1][-1], lex) and _is_modifier(nxt, lex) or lone_adjective) and i + 2 < len(toks):
+                out[-1].append(t)  # "Iranian and Iraqi sources", "senior and junior officials"
+                continue
+            inside_name = t.low == "&" or (
+                toks[i - 1].proper and nxt.proper and _run_has_org_keyword(toks[i + 1 :], lex) and not _run_has_person_cue(toks[i + 1 :], lex)
+            )
+            if not inside_name:
+                out.append([])
+                continue
+        out[-1].append(t)
+    return [c for c in out if c]
+
+
+def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon) -> Mention:
+    """Apposition ("X, a Y"): a name wins. List ("A, B and C"): named items are summed."""
+    first = parts[0]
+    if len(parts) == 1:
+        chosen = first
+    elif all(p.named for p in parts) and not any(p.starts_appositive for p in parts[1:]):
+        chosen = first
+        counts = [p.count for p in parts]
+        chosen.count = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+        chosen.plural = True
+        chosen.name = ", ".join(p.name for p in parts)
+    else:
+        named = [p for p in parts if p.named and p.type == NAMED_PERSON and (p is first or p.strong)]
+        named = named or [p for p in parts if p.named and (p is first or p.strong)]
+        others = [p for p in parts[1:] if p.head in ("other", "others") or (p.name.lower() in ("others", "other"))]
+        if first.type == ANONYMOUS_DESCRIBED and named and named[0].type != NAMED_PERSON and not named[0].examples:
+            named = []  # "officials at Homeland Security Investigations, a division of ICE": still the officials
+        if named and (first.named or first.type in (REFERENCE, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE)) and not (first.type == DOCUMENT):
+            chosen = named[0]
+            if first.type in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) and first.plural and chosen is not first:
+                # "Other major unions, including X and Y"
+                chosen.count, chosen.plural = None, True
+            roles = set(chosen.roles)
+            for p in parts:
+                if p is not chosen:
+                    roles.update(_role_word(h, lex) for h in (p.head,) if h in lex.words["person_nouns"] or h in lex.titles)
+                    if chosen.affiliation is None and p.affiliation:
+                        chosen.affiliation = p.affiliation
+            chosen.roles = frozenset(r for r in roles if r)
+        else:
+            chosen = first
+            for p, ptoks in zip(parts[1:], toks[1:], strict=False):
+                if not p.starts_appositive or ptoks[0].low in lex.words["adverbial_starts"] or p.examples:
+                    continue
+                chosen.cues = chosen.cues | (p.cues - {"singular"})
+                if chosen.type == ANONYMOUS_VAGUE and chosen.cues & lex.describing_cues:
+                    chosen.type = ANONYMOUS_DESCRIBED
+                if chosen.affiliation is None:
+                    chosen.affiliation = p.affiliation
+        if others or any(p.name.lower().startswith("other") for p in parts[1:]):
+            chosen.count, chosen.plural = None, True
+    m = Mention(
+        span_id="",
+        start=0,
+        end=0,
+        text="",
+        type=chosen.type,
+        specificity=0.0,
+        count=chosen.count,
+        plural=chosen.plural,
+        name=chosen.name,
+        affiliation=chosen.affiliation,
+        secondhand=chosen.secondhand or any(p.secondhand for p in parts),
+        head=chosen.head,
+        number="pl" if chosen.plural else "sg",
+        gender=chosen.gender,
+        definite=chosen.definite,
+        partitive=chosen.partitive,
+        new_marker=chosen.new_marker,
+        name_tokens=chosen.name_tokens,
+        roles=chosen.roles,
+        descriptors=chosen.descriptors,
+        cues=chosen.cues,
+        key=chosen.key,
+    )
+    return m
+
+
+def _finish(m: Mention, lex: SourceLexicon) -> Mention:
+    """Fill in specificity and the fields copied from the span."""
+    if m.type in ANONYMOUS_TYPES:
+        m.cues = _specificity_cues(m, lex)
+        m.specificity = _anonymous_specificity(m, m.type, lex)
+    else:
+        m.specificity = lex.type_value[m.type]
+    if m.type in (NAMED_ORGANIZATION, NAMED_PERSON, DOCUMENT, MEDIA_OUTLET) and m.count is None and not m.plural:
+        m.count = 1
+    if m.count is not None and m.count > 1:
+        m.plural = True
+    if m.type == MEDIA_OUTLET:
+        m.secondhand = True
+    return m
+
+
+def _specificity_cues(m: Mention, lex: SourceLexicon) -> frozenset[str]:
+    """The mention's description cues plus the ones its form gives: one person, a specific role, a number."""
+    cues = set(m.cues)
+    if m.count == 1 and not m.plural:
+        cues.add("singular")
+    if m.head and m.head in lex.words["person_nouns"] and m.head not in lex.words["vague_heads"] and m.head not in lex.words["group_nouns"]:
+        cues.add("role")
+    if m.count is not None and m.count > 1:
+        cues.add("count")
+    return frozenset(cues)
+
+
+def _anonymous_specificity(m: Mention, kind: str, lex: SourceLexicon) -> float:
+    """``anonymous_base[kind]`` plus one weight per kind of cue, capped (docs/sources.md, Specificity)."""
+    cues = _specificity_cues(m, lex)
+    return round(min(lex.cap, lex.anonymous_base[kind] + sum(lex.cue_weight[c] for c in cues if c in lex.cue_weight)), 4)

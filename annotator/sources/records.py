@@ -1,0 +1,122 @@
+"""From clustered mentions to the record's sources, and counting them.
+
+``_entity_record`` turns one clustered source into its dict (type, specificity, count, name, affiliation,
+secondhand/relayed/reporter flags, mentions; docs/sources.md, Record fields); ``distinct_source_count`` and
+``source_type_counts`` count the sources of a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.schema import SOURCE_TYPES, Span
+from annotator.sources.clustering import _Entity
+from annotator.sources.lexicon import (
+    ANONYMOUS_DESCRIBED,
+    MEDIA_OUTLET,
+    NAMED_ORGANIZATION,
+    NAMED_PERSON,
+    NAMED_TYPES,
+    REFERENCE,
+    SourceLexicon,
+)
+from annotator.sources.mentions import _anonymous_specificity
+from annotator.sources.tokens import _strip_determiner
+
+
+def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
+    """An anonymous type for a source made only of definite descriptions that nothing earlier resolves ("the
+    senior Iraqi security source" whose first mention was not tagged): the description still describes an
+    unnamed person. Titles and bare roles ("the president", "the official") stay references: they may point at
+    someone the article names without the tagger marking the name as a source."""
+    if e.type != REFERENCE or any(m.pronoun for m in e.mentions):
+        return None
+    m = e.mentions[0]
+    # only the words journalists use for unnamed people, with a description: "the official" alone may be the
+    # council leader named just before, "the regional water regulator" an institution
+    if m.head not in lex.words["anonymous_synonyms"] or not m.cues & lex.describing_cues:
+        return None
+    return ANONYMOUS_DESCRIBED
+
+
+def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> dict[str, Any]:
+    info = e.informative
+    etype = e.type
+    typed = [m for m in info if m.type == etype] or info
+    if etype == NAMED_PERSON:
+        best = max(typed, key=lambda m: (len(m.name_tokens), -m.start))
+        name = best.name
+    else:
+        name = _strip_determiner(typed[0].name if etype in (NAMED_ORGANIZATION, MEDIA_OUTLET) else typed[0].text)
+    counts = [m.count for m in info if m.count is not None]
+    plural = any(m.plural for m in info)
+    count: int | None
+    if any(c > 1 for c in counts):
+        count = max(counts)
+    elif plural:
+        count = None
+    else:
+        count = 1 if counts else None
+    specificity = max(m.specificity for m in typed)
+    affiliation = next((m.affiliation for m in info if m.affiliation), None)
+    described = _unresolved_description_type(e, lex)
+    if described is not None:
+        etype = described
+        specificity = max(_anonymous_specificity(m, etype, lex) for m in e.mentions)
+    relayed_by = next((m.relayed_by for m in e.mentions if m.relayed_by), None)
+    # the reporting outlet itself: every mention is one of its names or a pronoun standing for it
+    reporter = any(m.reporter for m in e.mentions) and all(m.reporter or m.pronoun for m in e.mentions)
+    return {
+        "id": f"src{n}",
+        "type": etype,
+        "specificity": round(specificity, 4),
+        "count": count,
+        "plural": bool(plural or (count is not None and count > 1)),
+        "name": name,
+        "affiliation": affiliation,
+        "secondhand": any(m.secondhand for m in e.mentions) and not reporter,
+        "relayed_by": relayed_by,
+        "reporter": reporter,
+        "mentions": [
+            {"start": s.start, "end": s.end, "text": text[s.start : s.end], "span": s.id, "type": m.type} for m in e.mentions for s in [spans[m.span_id]]
+        ],
+    }
+
+
+def distinct_source_count(sources: Sequence[dict[str, Any]], lexicon: SourceLexicon | None = None, overlap: str | None = None) -> int:
+    """Number of distinct people/bodies the article cites, counted groups included (docs/sources.md).
+
+    Each source counts once; a source with a number ("ten sources") counts that number; a plural without one
+    counts ``counting.plural_without_count``. Named groups ("Tester and Vitter") always add up. Counted
+    anonymous groups often restate one pool of people ("multiple sources" ... "10 of the sources" ... "three
+    Iranian officials" in the methodology line), so with ``overlap: max`` only the largest of them adds its
+    number and the others add one each; ``overlap: sum`` adds them all (an upper bound).
+    """
+    lexicon = lexicon or SourceLexicon.default()
+    policy = overlap or lexicon.overlap
+    if policy not in ("max", "sum"):
+        raise ValueError(f"overlap must be 'max' or 'sum', got {overlap!r}")
+    total = 0
+    groups: list[int] = []
+    for s in sources:
+        count = s.get("count")
+        plural = bool(s.get("plural"))
+        n = count if isinstance(count, int) and count > 0 else (lexicon.plural_without_count if plural else 1)
+        if n > 1 and s.get("type") not in NAMED_TYPES:
+            groups.append(n)
+        else:
+            total += n
+    if not groups:
+        return total
+    if policy == "sum":
+        return total + sum(groups)
+    return total + max(groups) + (len(groups) - 1)
+
+
+def source_type_counts(sources: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Sources per type (each distinct source once), every type present as a key."""
+    out = dict.fromkeys(SOURCE_TYPES, 0)
+    for s in sources:
+        out[s["type"]] = out.get(s["type"], 0) + 1
+    return out
