@@ -166,6 +166,148 @@ def fit_kinds(
     typer.echo(json.dumps({"head": str(path), **{k: v for k, v in metrics.items() if k != "train"}}, indent=2))
 
 
+@app.command("eval-sources")
+def eval_sources(
+    gold_dir: Annotated[Path, typer.Option("--gold", help="Gold set directory (gold.jsonl, articles.tsv).", file_okay=False)] = Path("data/sources-gold"),
+    shared: Annotated[Path, typer.Option("--shared", help="The shared data directory holding PolNeAR and the seed pages.", envvar="ANNOTATOR_SHARED")] = Path(
+        "../shared"
+    ),
+    split: Annotated[str, typer.Option("--split", help="tune, holdout or all.")] = "all",
+    model: ModelOption = None,
+    kind_labels: Annotated[Path | None, typer.Option("--kind-labels", help="Hand-labelled cues for attribution-kind accuracy.")] = Path(
+        "data/attribution-kinds/dev.tsv"
+    ),
+    span_labels: Annotated[Path | None, typer.Option("--span-labels", help="Hand-typed PolNeAR-dev SOURCE spans for span-typing accuracy.")] = Path(
+        "tests/data/source_types_dev.tsv"
+    ),
+    errors: Annotated[bool, typer.Option("--errors", help="Also print every missed, false and mistyped source.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print all metrics (per article too) as JSON.")] = False,
+) -> None:
+    """Measure the sources table end to end against the gold set of every information source in real
+    articles: source-level precision and recall, type, count and secondhand accuracy on the predicted sources,
+    attribution-kind accuracy, annotator agreement, and span-typing accuracy. Definitions:
+    annotator/workflows/sources_eval.py."""
+    from annotator.pipeline import ScorePipeline
+    from annotator.workflows.sources_eval import annotator_agreement, evaluate_sources, load_gold, read_kind_labels
+
+    if split not in ("tune", "holdout", "all"):
+        fail(f"--split must be tune, holdout or all, got {split!r}")
+    for needed in (gold_dir / "gold.jsonl", gold_dir / "articles.tsv"):
+        if not needed.is_file():
+            fail(f"{needed} not found (run from the checkout, or pass --gold)")
+    if not (shared / "data" / "polnear").is_dir():
+        fail(f"{shared} does not hold data/polnear (pass --shared or set ANNOTATOR_SHARED)")
+    repo = gold_dir.resolve().parent.parent
+    gold = load_gold(gold_dir / "gold.jsonl", gold_dir / "articles.tsv", shared, repo, gold_dir / "adjudication.json")
+    loading(f"model {model or 'shipped'}")
+    pipeline = ScorePipeline.from_pretrained(model)
+    labels = read_kind_labels(kind_labels) if kind_labels is not None and kind_labels.is_file() else None
+    metrics = evaluate_sources(pipeline, gold, labels, None if split == "all" else [split])
+    metrics["annotator_agreement"] = annotator_agreement(gold)
+    if span_labels is not None and span_labels.is_file():
+        from annotator.polnear import load_split
+        from annotator.sources import SourceLexicon
+        from annotator.workflows.span_typing import evaluate, read_labels
+
+        texts = {d.id: d.text for d in load_split(shared / "data" / "polnear" / "dev")}
+        typed = evaluate(read_labels(span_labels), texts, SourceLexicon.default())
+        metrics["span_typing"] = {k: typed[k] for k in ("n", "accuracy", "macro_accuracy", "count_accuracy")}
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
+        return
+    typer.echo(_format_sources(metrics, errors))
+
+
+@app.command()
+def calibrate(
+    ratings: Annotated[
+        list[Path],
+        typer.Option("--ratings", help="Ratings JSONL/CSV (id, rater, rating, reason), or a Label Studio round from `annotator ls pull`. Repeatable."),
+    ],
+    articles: Annotated[
+        Path | None, typer.Option("--articles", help="TSV manifest (id, path) of the rated articles; not needed when the ratings carry the text.")
+    ] = None,
+    shared: Annotated[Path, typer.Option("--shared", help="Directory the manifest's non-example paths are under.", envvar="ANNOTATOR_SHARED")] = Path(
+        "../shared"
+    ),
+    records: Annotated[
+        Path | None, typer.Option("--records", help="Cache of annotated records (JSONL): reused when the text is unchanged, new ones appended.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Base scoring YAML whose weights and mapping are refitted (default: shipped).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the calibrated scoring YAML here (default: only report).")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the report here (.md Markdown, .json JSON).")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds.")] = 5,
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Cross-validation repeats (different fold splits).")] = 5,
+    model: ModelOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Fit the score to human 1-5 sourcing ratings: non-negative component weights chosen by cross-validated
+    Spearman and a monotone 0-100 mapping, written as a scoring YAML; report the cross-validated agreement with
+    the mean rating, each component's contribution and the worst disagreements. See docs/scoring.md."""
+    from annotator.configcheck import ConfigError
+    from annotator.ratings import RatingsError, agreement, read_ratings
+    from annotator.scoring import DEFAULT_CONFIG, ScoringConfig
+    from annotator.workflows.calibrate import CalibrationError, annotated_records, article_texts, format_report, read_manifest, write_config
+    from annotator.workflows.calibrate import calibrate as fit
+
+    base_path = config or DEFAULT_CONFIG
+    try:
+        rating_set = read_ratings(ratings)
+        base = ScoringConfig.from_yaml(base_path)
+        manifest = read_manifest(articles, articles.resolve().parent.parent.parent if articles else Path.cwd(), shared) if articles else None
+        texts = article_texts(rating_set, manifest)
+    except (RatingsError, ConfigError, CalibrationError, OSError) as exc:
+        fail(str(exc))
+    if out is not None and out.is_dir():
+        fail(f"--out {out} is a directory; name the YAML file to write")
+    log = (lambda m: None) if quiet else (lambda m: typer.echo(m, err=True))
+    log(f"{len(rating_set.ratings)} ratings of {len(texts)} articles by {len(rating_set.raters)} raters")
+    from annotator.pipeline import ScorePipeline
+
+    loading(f"model {model or 'shipped'}")
+    pipeline = ScorePipeline.from_pretrained(model, scoring_config=base)
+    try:
+        recs = annotated_records(texts, pipeline, records, progress=not quiet)
+        result = fit(recs, rating_set, base, folds=folds, repeats=repeats, log=log)
+    except CalibrationError as exc:
+        fail(str(exc))
+    result.report["rater_agreement"] = agreement(rating_set)
+    text = format_report(result.report)
+    if report is not None:
+        report.write_text(json.dumps(result.report, indent=2, ensure_ascii=False) if report.suffix == ".json" else text, encoding="utf-8")
+    if out is not None:
+        try:
+            write_config(base_path, result, out)
+        except (CalibrationError, ConfigError) as exc:
+            fail(str(exc))
+        log(f"wrote calibrated scoring config to {out}")
+    typer.echo(text)
+
+
+def _format_sources(m: dict, with_errors: bool) -> str:
+    def row(name: str, v: dict) -> str:
+        return (
+            f"{name:14}{v['predicted']:>6}{v['gold']:>6}{v['precision']:>8.3f}{v['recall']:>8.3f}{v['f1']:>8.3f}"
+            f"{v['type_accuracy']:>8.3f}{v['count_accuracy']:>8.3f}{v['secondhand_accuracy']:>8.3f}"
+        )
+
+    lines = [f"{m['articles']} articles", f"{'':14}{'pred':>6}{'gold':>6}{'P':>8}{'R':>8}{'F1':>8}{'type':>8}{'count':>8}{'2nd-hd':>8}", row("all", m)]
+    lines += [row(f"  {k}", v) for k, v in m["by_split"].items()] + [row(f"  {k}", v) for k, v in m["by_collection"].items()]
+    agreement = m["annotator_agreement"]
+    lines.append(row("annotators", agreement) + f"   ({agreement['articles']} doubly annotated articles)")
+    if "attribution_kind" in m:
+        k = m["attribution_kind"]
+        lines.append(f"attribution kind: {k['accuracy']} on {k['cues']} labelled cues (information vs stance)")
+    if "span_typing" in m:
+        t = m["span_typing"]
+        lines.append(f"span typing on {t['n']} gold SOURCE spans: accuracy {t['accuracy']}, macro {t['macro_accuracy']}, count {t['count_accuracy']}")
+    if with_errors:
+        for art in m["per_article"]:
+            for e in art["errors"]:
+                lines.append(f"  {art['article']}: {json.dumps(e, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
 def _format_metrics(m: dict) -> str:
     lines = [f"model {m['model_version']} on {m['articles']} articles", "", f"{'':10}{'token P/R/F1':>24}{'exact P/R/F1':>24}{'overlap P/R/F1':>24}"]
     for lab in ("SOURCE", "CUE", "CONTENT", "pooled"):

@@ -37,9 +37,12 @@ _NEGATION = re.compile(r"\b(not|n[’']t|never)\b")
 _SCHEMA: dict[str, Any] = {
     "context": {"words_before": Int(0, 50), "words_after": Int(0, 50), "lexical_weight": Num(0.0, 100.0)},
     "fit": {"C": Num(1e-6, 1e6), "max_iter": Int(10, 10**6)},
+    "decision": {"min_information_without_word": Num(0.0, 1.0)},
     "information_words": ListOf(Str(), 1),
     "stance_words": ListOf(Str(), 1),
     "refusal_patterns": ListOf(Regex(), 1),
+    "refusal_content_patterns": ListOf(Regex(), 1),
+    "irrealis_cue_patterns": ListOf(Regex(), 1),
 }
 N_SIGNALS = 7
 
@@ -52,11 +55,15 @@ class KindConfig:
     information: frozenset[str] = field(init=False)
     stance: frozenset[str] = field(init=False)
     refusal: re.Pattern[str] = field(init=False)
+    refusal_content: re.Pattern[str] = field(init=False)
+    irrealis: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.information = frozenset(w.lower() for w in self.raw["information_words"])
         self.stance = frozenset(w.lower() for w in self.raw["stance_words"])
         self.refusal = re.compile("|".join(f"(?:{p})" for p in self.raw["refusal_patterns"]), re.IGNORECASE)
+        self.refusal_content = re.compile("|".join(f"(?:{p})" for p in self.raw["refusal_content_patterns"]), re.IGNORECASE)
+        self.irrealis = re.compile("|".join(f"(?:{p})" for p in self.raw["irrealis_cue_patterns"]), re.IGNORECASE)
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> KindConfig:
@@ -127,11 +134,17 @@ class KindHead:
     classes: tuple[str, ...] = KINDS
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """Class probabilities ``[rows, classes]`` (softmax of the linear scores)."""
+        scores = features @ self.coef.T + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
     def predict(self, features: np.ndarray) -> list[str]:
         if len(features) == 0:
             return []
-        scores = features @ self.coef.T + self.intercept
-        return [self.classes[i] for i in scores.argmax(axis=1)]
+        return [self.classes[i] for i in self.predict_proba(features).argmax(axis=1)]
 
     def save(self, directory: Path) -> Path:
         from safetensors.numpy import save_file
@@ -177,12 +190,40 @@ def assign_kinds(
         return
     if head is not None and hidden is not None and len(hidden):
         features = np.stack([cue_features(text, word_starts, hidden, cue.start, cue.end, cfg) for _, cue in todo])
-        predicted = head.predict(features)
+        probs = head.predict_proba(features)
+        info = head.classes.index("information") if "information" in head.classes else None
+        floor = float(cfg.raw["decision"]["min_information_without_word"])
+        predicted = []
+        for (_, cue), row in zip(todo, probs, strict=True):
+            kind = head.classes[int(row.argmax())]
+            if kind == "information" and info is not None and row[info] < floor and not lexical_signals(text, cue.start, cue.end, cfg)[0]:
+                kind = "stance"  # a cue with no word of communication needs a confident head to count as information
+            predicted.append(kind)
     else:
         predicted = [rule_kind(lexical_signals(text, cue.start, cue.end, cfg)) for _, cue in todo]
-    for (attribution, _), kind in zip(todo, predicted, strict=True):
+    irrealis = cfg.irrealis
+    for (attribution, cue), kind in zip(todo, predicted, strict=True):
+        content = " ".join(by_id[c].text for c in attribution.content[:1] if c in by_id)[:100]
+        if kind != "refusal" and cfg.refusal_content.match(content):
+            kind = "refusal"  # "..., the office said it did not comment on speculation"
+        elif kind == "information" and irrealis.match(cue.text):
+            kind = "stance"  # "needs to tell", "would have to say": nothing was communicated
         attribution.kind = "stance" if kind == "stance" else "information"
         attribution.declined = kind == "refusal"
+    _spread_refusals(text, by_id, attributions)
+
+
+def _spread_refusals(text: str, by_id: dict[str, Span], attributions: Sequence[Attribution]) -> None:
+    """A source that declines in a sentence gives nothing else in it ("declined to comment, citing a review")."""
+    declined = [(a.source, by_id[a.cue]) for a in attributions if a.declined and a.source and a.cue in by_id]
+    for a in attributions:
+        if a.declined or not a.source or a.cue not in by_id:
+            continue
+        cue = by_id[a.cue]
+        for source, other in declined:
+            lo, hi = sorted((cue.start, other.start))
+            if source == a.source and not re.search(r"[.!?]\s", text[lo:hi]):
+                a.declined = True
 
 
 def fit_head(features: np.ndarray, labels: Sequence[str], cfg: KindConfig, meta: dict[str, Any] | None = None) -> KindHead:

@@ -35,6 +35,7 @@ from annotator.cli_options import (
     loading,
 )
 from annotator.inputs import Item
+from annotator.layout import find_furniture
 from annotator.schema import AnnotatedArticle, Article, RecordError
 from annotator.scoring import ScoringConfig, score_article
 
@@ -90,10 +91,15 @@ class ScorePipeline:
 
     # ------------------------------------------------------------------ stages
     def prepare(self, item: Item) -> Item:
-        """Read -> clean (or keep the text as is with ``clean=False``); errors pass through."""
-        if isinstance(item, RecordError) or not self.clean:
+        """Read -> clean (or keep the text as is with ``clean=False``) -> mark page furniture; errors pass through."""
+        if isinstance(item, RecordError):
             return item
-        return clean_article(item, self.cleaning_config)
+        if self.clean:
+            item = clean_article(item, self.cleaning_config)
+            if isinstance(item, RecordError):
+                return item
+        item.meta["furniture"] = find_furniture(item.text, self.cleaning_config, title=item.meta.get("title"))
+        return item
 
     def analyze(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:
         """Tag, link, type sources, find claims and score (articles are already cleaned)."""
@@ -107,6 +113,7 @@ class ScorePipeline:
             doc.score = score_article(doc, self.scoring_config)
             if "cleaning" in doc.article.meta:
                 doc.extra["cleaning"] = doc.article.meta["cleaning"]
+            doc.extra["furniture"] = [f.to_dict() for f in doc.article.meta.get("furniture") or []]
         return docs
 
     def process(self, articles: Sequence[Article]) -> list[dict[str, Any]]:

@@ -25,9 +25,12 @@ from typing import Any
 POSITIVE_FLAGS = {"methodology_statement", "sought_comment", "on_record_quotes", "anonymity_explained"}
 COMPONENT_LABELS = {
     "coverage": "Attribution coverage",
+    "attributed_claims": "Attributed material",
+    "independent_sources": "Independent sources",
     "transparency": "Transparency",
     "breadth": "Breadth",
     "diversity": "Diversity",
+    "spread": "Spread across sources",
     "primary": "Primary reporting",
     "practice": "Good practice",
 }

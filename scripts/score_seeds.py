@@ -52,7 +52,7 @@ def main() -> int:
     records = [next(done) if isinstance(i, Article) else i.to_record() for i in items]
 
     print(f"model {pipeline.model_version}; {len(records)} seed articles from {args.seeds}\n")
-    names = ["coverage", "transparency", "breadth", "diversity", "primary", "practice"]
+    names = list(pipeline.scoring_config.weights)  # the components in use
     print(f"{'article':36} {'score':>6} " + " ".join(f"{n[:6]:>6}" for n in names) + "  srcs people claims  flags")
     for r in records:
         if "error" in r:

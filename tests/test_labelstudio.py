@@ -276,7 +276,7 @@ def test_push_imports_articles_with_the_models_predictions(round_trip: Round, ta
         except ImportError:
             expected_types = {}
         else:
-            expected_types = {m["span"]: m["type"] or src["type"] for src in analyze_sources(doc) for m in src["mentions"]}
+            expected_types = {m["span"]: m["type"] or src["type"] for src in analyze_sources(doc, select=False) for m in src["mentions"]}
         got_types = {r["id"]: r["value"]["choices"] for r in pred.result if r.get("from_name") == "source_type"}
         assert got_types == {k: [v] for k, v in expected_types.items() if v in SOURCE_TYPES}
 

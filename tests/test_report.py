@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.report import highlighted_text, histogram_svg, render_report
+from annotator.scoring import ScoringConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -190,7 +191,7 @@ def test_clicking_a_span_marks_its_attribution(report_path: Path, tmp_path: Path
         assert section.find_element(By.CSS_SELECTOR, ".attr-detail").text.startswith(f"{attr_id}: source")
         assert len(section.find_elements(By.CSS_SELECTOR, ".seg.active")) >= 2  # the source and its cue or content
         bars = section.find_elements(By.CSS_SELECTOR, "tr[data-component] .bar > span")
-        assert len(bars) == 6
+        assert len(bars) == len(ScoringConfig.from_yaml().weights)  # one bar per component in use
         hostile = driver.find_element(By.CSS_SELECTOR, "section.article:last-of-type .text")
         assert "<script>document.documentElement" in hostile.text
         assert driver.save_screenshot(str(tmp_path / "clicked.png"))

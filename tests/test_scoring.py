@@ -34,14 +34,20 @@ def _raw() -> dict:
 
 def test_shipped_config_loads_and_weights_sum_to_one() -> None:
     cfg = ScoringConfig.from_yaml(CONFIG)
-    assert set(cfg["weights"]) == set(COMPONENTS)
+    assert set(cfg["weights"]) <= set(COMPONENTS)
     assert abs(sum(cfg["weights"].values()) - 1) < 1e-9
+    assert all(w >= 0 for w in cfg["weights"].values())
+    assert cfg.to_score(0.0) < 20 and cfg.to_score(1.0) > 85  # the calibrated mapping spans the scale
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda r: r["weights"].update(coverage=0.5), "weights: weights must sum to 1, they sum to 1.25"),
+        (lambda r: r["weights"].update(coverage=r["weights"]["coverage"] + 0.25), "weights: weights must sum to 1, they sum to 1.25"),
+        (lambda r: r.update(weights={}), "weights: name at least one component"),
+        (lambda r: r["calibration"].update(score=[50.0, 10.0], raw=[0.0, 1.0]), "calibration: raw must increase and score must not decrease"),
+        (lambda r: r["calibration"].update(score=[0.0, 50.0, 100.0], raw=[0.0, 1.0]), "calibration: raw and score need the same number of points"),
+        (lambda r: r["calibration"].update(score=[0.0, 150.0]), r"calibration.score\[1\]: 150.0 is out of range"),
         (lambda r: r["weights"].update(coverage=-0.05, practice=0.5), r"weights.coverage: -0.05 is out of range"),
         (lambda r: r["weights"].update(novelty=0.0), r"weights: unknown keys \['novelty'\]"),
         (lambda r: r.update(colour="blue"), r"unknown keys \['colour'\]"),
@@ -148,8 +154,14 @@ def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
     sw = cfg["practice"]["signal_weights"]
     assert comp["practice"]["value"] == pytest.approx(sw["direct_quotes"] * 1 / cfg["practice"]["quotes_for_full"], abs=1e-4)
     assert comp["practice"]["spans"] == ["s4"]
-    expected = 100 * sum(c["weight"] * c["value"] for c in comp.values())
-    assert score["overall"] == pytest.approx(expected, abs=0.05)
+    raw = sum(c["weight"] * c["value"] for c in comp.values())
+    assert score["raw"] == pytest.approx(raw, abs=1e-4)
+    assert score["overall"] == pytest.approx(cfg.to_score(raw), abs=0.05)
+    assert comp["independent_sources"]["value"] == pytest.approx(
+        (1.0 + 0.2) / (1.2 + cfg["independent_sources"]["half_saturation"]), abs=1e-4
+    )  # Ana Lind (named, 1.0) and "officials" (vague, 0.2)
+    assert comp["spread"]["value"] == pytest.approx(1 - 2 / 3, abs=1e-4)  # two of three attributions rest on Lind
+    assert comp["attributed_claims"]["value"] == pytest.approx(3 / (3 + cfg["attributed_claims"]["half_saturation"]), abs=1e-4)
     assert score["flags"] == ["on_record_quotes"]
     for c in comp.values():
         assert c["reason"] and 0.0 <= c["value"] <= 1.0

@@ -113,7 +113,7 @@ def predicted_source_types(doc: AnnotatedArticle) -> dict[str, str]:
     except ImportError:
         return {}
     types: dict[str, str] = {}
-    for source in analyze_sources(doc) or []:
+    for source in analyze_sources(doc, select=False) or []:
         for mention in source.get("mentions") or []:
             span_id = mention.get("span") if isinstance(mention, dict) else None
             kind = (mention.get("type") if isinstance(mention, dict) else None) or source.get("type")

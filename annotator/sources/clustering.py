@@ -56,7 +56,7 @@ class _Entity:
         return any(m.plural for m in info) if info else False
 
     def names(self) -> list[tuple[str, ...]]:
-        return [m.name_tokens for m in self.mentions if m.type == NAMED_PERSON and m.name_tokens]
+        return [x.name_tokens for x in map(_as_owner, self.mentions) if x.type == NAMED_PERSON and x.name_tokens]
 
     def roles(self) -> set[str]:
         out: set[str] = set()
@@ -109,18 +109,25 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     return entities
 
 
+def _as_owner(m: Mention) -> Mention:
+    """A document with a named owner stands for its owner when sources are matched by name."""
+    return m.owner if m.type == DOCUMENT and m.owner is not None else m
+
+
 def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
     """The entity ``m`` joins among ``recent`` (latest last mention first), or None for a new one."""
+    if m.type == DOCUMENT and m.owner is not None:
+        return _resolve(m.owner, recent, lex)  # "Ivana Trump's brief" joins Ivana Trump, else starts her source
     if m.type == NAMED_PERSON:
         if m.plural:
             return None  # "Mr. King and Mr. Schultz" is a group of its own
         for e in recent:
-            if e.type == NAMED_PERSON and not e.plural and _names_match(m, e):
+            if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e):
                 return e
         return None
     if m.type in (NAMED_ORGANIZATION, MEDIA_OUTLET):
         for e in recent:
-            if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET) and _orgs_match(m, e, lex):
+            if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT) and _orgs_match(m, e, lex):
                 return e
         return None
     if m.type == DOCUMENT:
@@ -135,6 +142,12 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
     if m.type in ANONYMOUS_TYPES:
         if m.new_marker:
             return None
+        if m.partitive:
+            # "one of the union officials": the group with that very head (and its words) first, a synonym after
+            for e in recent:
+                first = e.informative[0]
+                if e.type in ANONYMOUS_TYPES and first.plural and first.head == m.head and m.descriptors <= first.descriptors | {"the"}:
+                    return e
         for e in recent:
             if e.type not in ANONYMOUS_TYPES:
                 continue
@@ -176,7 +189,7 @@ def _names_match(m: Mention, e: _Entity) -> bool:
 
 
 def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
-    for other in e.mentions:
+    for other in map(_as_owner, e.mentions):
         if other.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET):
             continue
         if m.key and m.key == other.key:
@@ -244,7 +257,26 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
             if m.head in words or lex.lemma(m.head)[0] in words or (m.head in lex.words["generic_organization_heads"] and et == NAMED_ORGANIZATION):
                 return e
     if person and not m.plural:
-        return _nearest_anonymous_person(m, recent, lex)
+        return _nearest_anonymous_person(m, recent, lex) or _nearest_named_person(m, recent, lex)
+    return None
+
+
+def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """A re-description of a person just named ("council leader Sandra Hollis said ..." ... "the official said";
+    "David Axelrod" ... "Obama's former campaign strategist"): the nearest named individual within the pronoun
+    window, unless the head usually denotes somebody else (a spokesman, a lawyer, a wife: ``words.other_person_heads``)."""
+    if m.head in lex.words["other_person_heads"] or m.head in lex.words["group_nouns"]:
+        return None
+    own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
+    for e in recent:
+        if m.start - e.last.end > lex.pronoun_window:
+            break
+        if e.type == NAMED_PERSON and not e.plural:
+            if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
+                return None
+            known = e.descriptors(lex) | {w.lower() for x in e.mentions if x.affiliation for w in x.affiliation.split()} | e.roles()
+            # "the militia leader" is not the lawmaker just named: a description must not say anything new
+            return e if own <= known else None
     return None
 
 

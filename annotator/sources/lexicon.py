@@ -94,12 +94,18 @@ _WORD_LIST_KEYS = (
     "anonymous_synonyms",
     "generic_organization_heads",
     "generic_person_heads",
+    "other_person_heads",
+    "broadcast_outlets",
+    "document_owner_markers",
+    "generic_role_heads",
     "soft_descriptors",
 )
 # words.<key>: mappings word -> word ("" allowed as a value: a title that gives no role)
 _WORD_MAP_KEYS = ("irregular_plurals", "title_roles", "party_words", "party_initials")
 # reading.<key>: integers >= 0, then shares in [0, 1]
 _READING_COUNTS = (
+    "year_min",
+    "year_max",
     "caseless_min_words",
     "name_lookback_chars",
     "caps_run_chars",
@@ -110,7 +116,7 @@ _READING_COUNTS = (
 )
 _READING_SHARES = ("caseless_capitalised_share", "caseless_upper_share")
 _LEXICON_FILE_KEYS = ("media_outlets", "places", "organizations", "first_names")
-_OUTLET_ROLE_KEYS = ("recipient_before", "interviewer_after", "reports_after", "reports_before")
+_OUTLET_ROLE_KEYS = ("recipient_before", "interviewer_after", "reports_after", "reports_before", "event_before", "event_after")
 _PRONOUN_NUMBERS = {"sg", "pl", "x"}
 _PRONOUN_GENDERS = {"m", "f", "n", "x"}
 _PRONOUN_KINDS = {"person", "thing", "any", "speaker", "addressee", "relative", "demonstrative"}
@@ -180,6 +186,8 @@ class SourceLexicon:
     description_window: int
     relative_gap: int
     entity_window: int
+    keep_unlinked: bool  # a SOURCE span no attribution links to still makes a source
+    keep_unresolved_pronouns: bool  # a source made only of pronouns that resolve to nothing is still listed
     describing_cues: frozenset[str]  # cue kinds that make unnamed people ANONYMOUS_DESCRIBED
     irregular_plurals: dict[str, str]
     title_roles: dict[str, str]  # title -> role word ("" for none)
@@ -190,6 +198,7 @@ class SourceLexicon:
     particle_name: re.Pattern[str]  # a name word joined to a lowercase particle ("al-Sudani", "bin-Salman")
     name_prefix: re.Pattern[str]  # an Arabic article joined to a name ("al-", "ash-")
     caseless_min_words: int
+    year_range: tuple[int, int]  # a four-digit number in this range before a noun is a year, not a count
     caseless_capitalised_share: float
     caseless_upper_share: float
     name_lookback: int
@@ -198,6 +207,7 @@ class SourceLexicon:
     acronym_min_chars: int
     acronym_max_chars: int
     sentence_max_chars: int
+    derived: dict[str, Any] = field(default_factory=dict)  # methodology statements and cited sources (sources/derived.py)
     max_outlet_tokens: int = 1
     max_title_tokens: int = 1
     # outlet_roles.<key> -> compiled patterns (which outlet did the reporting; see configs/sources.yaml)
@@ -209,7 +219,7 @@ class SourceLexicon:
         """Read and validate the config and the lexicon files it names; raise ``SourceConfigError`` if bad."""
         path = Path(path) if path is not None else CONFIG_PATH
         data = load_yaml(path, "source", error=SourceConfigError)
-        for key in ("lexicon_files", "specificity", "counting", "clustering", "reading", "words", "outlet_roles"):
+        for key in ("lexicon_files", "specificity", "counting", "clustering", "selection", "reading", "words", "outlet_roles"):
             if not isinstance(data.get(key), dict):
                 raise _fail(path, key, "missing or not a mapping")
 
@@ -304,8 +314,10 @@ class SourceLexicon:
                 except re.error as exc:
                     raise _fail(path, f"outlet_roles.{key}[{n}]", f"invalid regular expression: {exc}") from exc
             outlet_roles[key] = tuple(compiled)
+        derived = _derived(path, data.get("derived"))
 
         return cls(
+            derived=derived,
             path=path,
             words=words,
             pronouns=pronouns,
@@ -325,8 +337,11 @@ class SourceLexicon:
             description_window=windows["description_window_chars"],
             relative_gap=windows["relative_gap_chars"],
             entity_window=windows["entity_window_chars"],
+            keep_unresolved_pronouns=_choice(path, "selection.unresolved_pronouns", data["selection"].get("unresolved_pronouns"), ("keep", "drop")) == "keep",
+            keep_unlinked=_choice(path, "selection.unlinked_source_spans", data["selection"].get("unlinked_source_spans"), ("keep", "drop")) == "keep",
             describing_cues=frozenset(describing),
             caseless_min_words=reading["caseless_min_words"],
+            year_range=(reading["year_min"], reading["year_max"]),
             caseless_capitalised_share=reading["caseless_capitalised_share"],
             caseless_upper_share=reading["caseless_upper_share"],
             name_lookback=reading["name_lookback_chars"],
@@ -401,6 +416,40 @@ class SourceLexicon:
 @lru_cache(maxsize=1)
 def _default_lexicon() -> SourceLexicon:
     return SourceLexicon.load()
+
+
+_DERIVED_PATTERNS = ("methodology_verbs", "methodology_lead", "reporter_subjects", "phrase_stops", "cited_markers")
+_DERIVED_NUMBERS = ("max_phrase_words", "cited_window_chars")
+
+
+def _derived(path: Path, cfg: Any) -> dict[str, Any]:
+    """The ``derived`` section: regular expressions (case-insensitive) and limits."""
+    if not isinstance(cfg, dict):
+        raise _fail(path, "derived", "missing or not a mapping")
+    unknown = sorted(set(cfg) - set(_DERIVED_PATTERNS) - set(_DERIVED_NUMBERS))
+    if unknown:
+        raise _fail(path, "derived", f"unknown keys {unknown}")
+    out: dict[str, Any] = {}
+    for key in _DERIVED_PATTERNS:
+        value = cfg.get(key)
+        if not isinstance(value, str) or not value:
+            raise _fail(path, f"derived.{key}", "expected a regular expression")
+        try:
+            out[key] = re.compile(value, re.IGNORECASE)
+        except re.error as exc:
+            raise _fail(path, f"derived.{key}", f"invalid regular expression: {exc}") from exc
+    for key in _DERIVED_NUMBERS:
+        value = cfg.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise _fail(path, f"derived.{key}", f"expected an integer >= 1, got {value!r}")
+        out[key] = value
+    return out
+
+
+def _choice(path: Path, where: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise _fail(path, where, f"expected one of {list(allowed)}, got {value!r}")
+    return str(value)
 
 
 def _reading(path: Path, cfg: dict[str, Any]) -> dict[str, Any]:

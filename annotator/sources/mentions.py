@@ -8,6 +8,7 @@ specificity (``anonymous_base`` plus one ``cue_weight`` per kind of cue, capped)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -76,6 +77,7 @@ class Mention:
     key: str = ""  # identity key for organisations, outlets and documents
     relayed_by: str | None = None  # told another outlet ("the militia leader told al-Akhbar"): that outlet
     reporter: bool = False  # a mention of the outlet that did the reporting ("Reuters talked to ...")
+    owner: Mention | None = None  # a document's named author or issuer ("Ivana Trump's brief"): joins that source
 
 
 def type_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> SpanTyping:
@@ -90,6 +92,10 @@ def describe_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -
     return _analyse(text, span.start, span.end, span.id, _context(text, lexicon))
 
 
+_RELATIVE_TAIL = re.compile(r",?\s+(?:who|whom|which|that)\s*$")
+_PARTY_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]{1,5}")
+
+
 def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) -> Mention:
     lex = ctx.lexicon
     # Trim quotes, brackets and separators the tagger may have included.
@@ -99,6 +105,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
         if text[end - 1] == ")" and "(" in text[start:end]:
             break
         end -= 1
+    tail = _RELATIVE_TAIL.search(text, start, end)
+    if tail and tail.start() > start:
+        end = tail.start()  # "A US State Department spokesperson, who": the relative pronoun starts another clause
     surface = text[start:end]
     base = Mention(span_id=span_id, start=start, end=end, text=surface, type=ANONYMOUS_VAGUE, specificity=0.0, count=None, plural=False, name=surface)
     toks = _tokens(text, start, end, ctx)
@@ -108,7 +117,14 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     paren_words: list[Tok] = []
     kept: list[Tok] = []
     depth = 0
-    for t in toks:
+    for i, t in enumerate(toks):
+        if _PARTY_STATE.fullmatch(t.text) and i > 0:
+            paren_words.append(t)  # "McConnell, R-Ky.,": party and state, as in "(R-Ky.)"
+            if kept and kept[-1].text == ",":
+                kept.pop()
+            continue
+        if t.text == "," and paren_words and kept and toks[i - 1] is paren_words[-1]:
+            continue
         if t.text == "(":
             depth += 1
         elif t.text == ")":
@@ -129,7 +145,39 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     result.span_id, result.start, result.end, result.text = span_id, start, end, surface
     if paren_words and result.affiliation is None:
         result.affiliation = _party_from_parenthetical(paren_words, lex)
+    if result.type == DOCUMENT:
+        owner = _document_owner(toks, base, ctx)
+        if owner is not None and owner.type == MEDIA_OUTLET:
+            return owner  # another outlet's report is that outlet's (secondhand) reporting
+        result.owner = owner
     return _finish(result, lex)
+
+
+def _document_owner(toks: list[Tok], base: Mention, ctx: _DocContext) -> Mention | None:
+    """The named owner of a document: "Ivana Trump's brief", "a study by Loyola Law School professor Justin
+    Levitt", "A similar report by Reuters". An outlet's report is the outlet; a person's or organisation's document
+    stays a document but joins that person's or organisation's source when it is cited too. An unnamed owner
+    ("a statement from the ministry", "her submission") gives None."""
+    lex = ctx.lexicon
+    owner: list[Tok] = []
+    poss = next((i for i, t in enumerate(toks) if t.poss), None)
+    if poss is not None:
+        owner = toks[: poss + 1]
+        if owner and owner[0].low in ("a", "an", "the"):
+            owner = owner[1:]
+    else:
+        by = next((i for i, t in enumerate(toks) if t.low in lex.words["document_owner_markers"] and i > 0), None)
+        if by is not None:
+            rest = toks[by + 1 :]
+            stop = next((i for i, t in enumerate(rest) if t.low in (",", "which", "that", "who", "citing", "published", "released")), len(rest))
+            owner = rest[:stop]
+    if not owner:
+        return None
+    found = _analyse(ctx.text, owner[0].start, owner[-1].end, base.span_id, ctx)
+    if found.type not in (NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET):
+        return None
+    found.start, found.end, found.text = base.start, base.end, base.text
+    return found
 
 
 def _pronoun_mention(toks: list[Tok], base: Mention, lex: SourceLexicon) -> Mention | None:
@@ -325,6 +373,12 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
             named = []  # "officials at Homeland Security Investigations, a division of ICE": still the officials
         if named and (first.named or first.type in (REFERENCE, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE)) and not (first.type == DOCUMENT):
             chosen = named[0]
+            if (
+                chosen.type == NAMED_PERSON
+                and not chosen.strong_person
+                and any(p is not chosen and p.head in lex.words["organization_nouns"] and p.head not in lex.words["person_nouns"] for p in parts)
+            ):
+                chosen.type = NAMED_ORGANIZATION  # "The water company, Corby Water": the name of the company
             if first.type in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) and first.plural and chosen is not first:
                 # "Other major unions, including X and Y"
                 chosen.count, chosen.plural = None, True
@@ -376,6 +430,8 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
 
 def _finish(m: Mention, lex: SourceLexicon) -> Mention:
     """Fill in specificity and the fields copied from the span."""
+    if m.type == ANONYMOUS_VAGUE and _specific_role(m, lex):
+        m.type = ANONYMOUS_DESCRIBED  # "a spokesman", "two port managers", "farmers downstream": a role identifies
     if m.type in ANONYMOUS_TYPES:
         m.cues = _specificity_cues(m, lex)
         m.specificity = _anonymous_specificity(m, m.type, lex)
@@ -388,6 +444,17 @@ def _finish(m: Mention, lex: SourceLexicon) -> Mention:
     if m.type == MEDIA_OUTLET:
         m.secondhand = True
     return m
+
+
+def _specific_role(m: Mention, lex: SourceLexicon) -> bool:
+    """Unnamed people described by what they do ("a commander", "six residents", "one of the attendees"), unlike
+    words that identify nobody ("sources", "an official", "critics", "experts": ``words.generic_role_heads``)."""
+    if m.pronoun or m.secondhand or not m.head:
+        return False
+    words = lex.words
+    if m.head not in words["person_nouns"] or m.head in words["vague_heads"] or m.head in words["generic_role_heads"] or m.head in words["group_nouns"]:
+        return False
+    return not (m.cues & {"vague_relation"}) and m.head not in words["anonymous_synonyms"]
 
 
 def _specificity_cues(m: Mention, lex: SourceLexicon) -> frozenset[str]:

@@ -97,9 +97,9 @@ def _find_doc_outlet(toks: list[Tok], ctx: _DocContext) -> tuple[int, int, str] 
 def _doc_outlet_at(toks: list[Tok], i: int, ctx: _DocContext) -> tuple[int, str] | None:
     """(end index, name) of the longest outlet name of ``doc_outlet_names(ctx)`` (or end of one) at ``toks[i]``."""
     names = doc_outlet_names(ctx)
-    if not names or not (toks[i].cap or toks[i].upper):
+    if not (toks[i].cap or toks[i].upper):
         return None
-    longest = max(len(k) for k in names)
+    longest = max((len(k) for k in names), default=1)
     n = len(toks)
     for k in range(min(longest, n - i), 0, -1):
         words = toks[i : i + k]
@@ -110,6 +110,7 @@ def _doc_outlet_at(toks: list[Tok], i: int, ctx: _DocContext) -> tuple[int, str]
         if canonical is None and k == 1 and i > 0 and toks[i - 1].low == "the" and key[0] in ctx.lexicon.words["outlet_title_words"]:
             # "the Gazette" after "the Harbour Gazette": the title word alone, as papers are called for short
             canonical = next((name for words_, name in names.items() if len(words_) > 1 and words_[-1] == key[0]), None)
+            canonical = canonical or "the " + words[0].text  # "the Herald" with no longer name: the paper by its title word
         if canonical is not None:
             return i + k, canonical
     return None

@@ -93,6 +93,10 @@ def outlet_mentions(text: str, lexicon: SourceLexicon | None = None) -> list[Out
             if m:
                 f.recipient_at = lo + m.start()
                 break
+        if f.recipient_at is None and any(p.search(after) for p in roles["event_after"]):
+            m = next((m for p in roles["event_before"] if (m := p.search(before))), None)
+            if m:  # "during a CNN town hall", "on Fox News Sunday": what is said there is the broadcast's
+                f.recipient_at = lo + m.start()
         f.interviewer = any(p.search(after) for p in roles["interviewer_after"])
         f.reports = any(p.search(after) for p in roles["reports_after"]) or any(p.search(before) for p in roles["reports_before"])
     return found
@@ -151,13 +155,15 @@ def _descriptor_continues(nxt: Tok | None, lex: SourceLexicon) -> bool:
     return nxt.text.islower() and any(nxt.low in lex.words[k] for k in ("person_nouns", "document_nouns", "organization_nouns"))
 
 
-def reporting_outlet(outlets: Sequence[OutletMention], described: Iterable[str] = ()) -> str | None:
+def reporting_outlet(outlets: Sequence[OutletMention], described: Iterable[str] = (), broadcasters: Iterable[str] = ()) -> str | None:
     """The outlet that did the reporting: it receives or asks for information ("sources told MEE", "Reuters
     talked to") more often than it is cited as reporting, and the article never introduces it with a descriptor
     (``described``, e.g. ``outlet_names.described_outlets(ctx)``: "the Lebanese newspaper Al-Akhbar" is another outlet). Several candidates: one never cited
     as reporting ("the AP article" marks another outlet), then the one with most such mentions, then the first
     named."""
     described = set(described)
+    broadcast = {b.lower() for b in broadcasters}  # a broadcaster that only received information is being quoted
+    interviews: dict[str, int] = {}
     asks: dict[str, int] = {}
     cited: dict[str, int] = {}
     first: dict[str, int] = {}
@@ -167,12 +173,27 @@ def reporting_outlet(outlets: Sequence[OutletMention], described: Iterable[str] 
         first.setdefault(f.name, f.start)
         if f.recipient_at is not None or f.interviewer:
             asks[f.name] = asks.get(f.name, 0) + 1
+            interviews[f.name] = interviews.get(f.name, 0) + f.interviewer
         elif f.reports:
             cited[f.name] = cited.get(f.name, 0) + 1
-    candidates = [name for name, k in asks.items() if k > cited.get(name, 0) and name not in described]
+    candidates = [
+        name for name, k in asks.items() if k > cited.get(name, 0) and name not in described and (name.lower() not in broadcast or interviews.get(name, 0) > 0)
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda name: (cited.get(name, 0) > 0, -asks[name], first[name]))
+
+
+def _dateline_outlet(doc: AnnotatedArticle, outlets: Sequence[OutletMention]) -> str | None:
+    """The outlet a dateline or credit line names ("WASHINGTON (AP) —", "Reporting by ... ; Editing by ...
+    (Reuters)"): the reporting outlet, whatever the body says."""
+    for f in doc.article.meta.get("furniture") or []:
+        if f.kind not in ("dateline", "credit"):
+            continue
+        named = [o.name for o in outlets if o.name and f.start <= o.start and o.end <= f.end]
+        if named:
+            return named[0]
+    return None
 
 
 def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _DocContext) -> str | None:
@@ -182,7 +203,7 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
     outlets = outlet_mentions(text, ctx.lexicon)
     if not outlets:
         return None
-    publisher = reporting_outlet(outlets, described_outlets(ctx))
+    publisher = _dateline_outlet(doc, outlets) or reporting_outlet(outlets, described_outlets(ctx), ctx.lexicon.words["broadcast_outlets"])
     by_span = {m.span_id: m for m in mentions}
     spans = sorted(mentions, key=lambda m: m.start)
     for m in mentions:

@@ -51,6 +51,7 @@ class _Part:
     examples: bool = False  # introduced by "including" / "such as"
     adverbial: bool = False  # "in particular", "especially ...": adds nothing to the description
     strong: bool = False  # the name has a person cue (title, first name, two+ words) or an organisation cue
+    strong_person: bool = False  # a title, a known given name or a speaker label says it is a person
     starts_appositive: bool = False  # begins with a determiner / relative word: an apposition, not a list item
 
 
@@ -120,6 +121,8 @@ def _quantity(phrase: str, lex: SourceLexicon) -> tuple[int | None, bool]:
     total = _number(words, lex)
     if total is not None:
         return total, total != 1
+    if words and words[0].isdigit() and len(words[0]) == 4:
+        return None, False  # a year ("his 1995 tax return"): no quantity at all
     joined = " ".join(words)
     if joined in lex.words["singular_determiners"] or words[0] in lex.words["singular_first_words"]:
         return 1, False
@@ -132,7 +135,9 @@ def _number(words: list[str], lex: SourceLexicon) -> int | None:
         return None
     w = words[0].replace(",", "")
     if w.isdigit():
-        return int(w)
+        value = int(w)
+        lo, hi = lex.year_range
+        return None if len(w) == 4 and lo <= value <= hi else value  # "his 1995 tax return": a year
     if w == "a" and len(words) > 1 and words[1] in lex.words["number_nouns"]:
         return lex.number_words[words[1]]
     parts = w.split("-")
@@ -488,6 +493,8 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
     if not (person_cue or org_keyword or place or org_alias) and len(name_toks) == 1:
         org_keyword = ctx.org_elsewhere(name_toks[0].text)  # "Peabody" ... "Peabody Energy" elsewhere
     the_before = bool(before) and before[-1].low == "the" or part.definite and not before
+    # "consumer group Fair Water", "the charity Open Doors": an organisation noun introduces the name
+    org_noun_before = any(t.low in lex.words["organization_nouns"] and not t.cap for t in before)
 
     affiliation = _name_affiliation(before + run[: last_title + 1] + post + possessor, lex)
     if name_low and name_low[-1] in lex.words["document_keywords"] and last_title < 0 and not speaker_label:
@@ -495,9 +502,17 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
         part.name = run_text
         part.count, part.plural = (1, False) if part.count is None else (part.count, part.count != 1)
         return part
+    if the_before and len(name_toks) == 1 and name_low[0] in lex.words["outlet_title_words"] and not person_cue:
+        # "the Herald", "the Courier": a paper called by its title word (the story's own, or one it cites)
+        part.type, part.named, part.secondhand = MEDIA_OUTLET, True, True
+        part.name = "the " + name_toks[0].text
+        part.key = "outlet:" + name_low[0]
+        part.name_tokens = (name_low[0],)
+        part.count, part.plural = 1, False
+        return part
     if speaker_label or (person_cue and not (org_keyword and last_title < 0)):
         kind = NAMED_PERSON
-    elif org_alias or org_keyword or place or acronym or the_before:
+    elif org_alias or org_keyword or place or acronym or the_before or org_noun_before:
         kind = NAMED_ORGANIZATION
     elif head_tok.low in lex.words["person_nouns"] and not head_tok.proper:
         kind = ANONYMOUS_VAGUE
@@ -508,6 +523,7 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
         place and len(run) == len(name_toks)
     )
     part.gender = gender
+    part.strong_person = bool(speaker_label or person_cue)
     part.roles = frozenset(r for r in roles if r)
     if kind == NAMED_PERSON:
         clean = [t for t in name_toks if t.text[0].isalpha()]

@@ -4,29 +4,141 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.schema import AnnotatedArticle
+from annotator.layout import in_furniture
+from annotator.schema import AnnotatedArticle, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
-from annotator.sources.lexicon import SourceLexicon
-from annotator.sources.mentions import _analyse
+from annotator.sources.derived import _is_source_phrase, _pieces, cited_ranges, methodology_ranges
+from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, SourceLexicon
+from annotator.sources.mentions import Mention, _analyse
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
 
 
-def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None) -> list[dict[str, Any]]:
-    """The record's ``"sources"``: every SOURCE span typed and clustered into distinct sources.
+def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]:
+    """SOURCE span ids that cite information: the source of an information attribution that was not declined,
+    outside page furniture (``article.meta["furniture"]``)."""
+    furniture = doc.article.meta.get("furniture") or []
+    linked: set[str] = set()
+    informing: set[str] = set()
+    for a in doc.attributions:
+        if a.source is None:
+            continue
+        linked.add(a.source)
+        if a.kind == "information" and not a.declined:
+            informing.add(a.source)
+    out: set[str] = set()
+    for s in doc.spans:
+        if s.label != "SOURCE" or in_furniture(s.start, s.end, furniture):
+            continue
+        if s.id in informing or (lexicon.keep_unlinked and s.id not in linked):
+            out.add(s.id)
+    return out
 
-    Returns one dict per source, sorted by first mention; every SOURCE span of ``doc`` is in exactly one
-    source's ``mentions``. See docs/sources.md for the fields.
+
+def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None, select: bool = True) -> list[dict[str, Any]]:
+    """The record's ``"sources"``: the information sources of the article, typed and clustered.
+
+    Every SOURCE span is typed and clustered (a stance or headline mention still tells who a later "he" is), but
+    only sources with at least one information mention (:func:`information_spans`) are returned, listing those
+    mentions. Groups and documents named in a methodology statement, and whoever a cited report cites, are added
+    as mentions of their own (``"span": null``, ``"derived"`` says how; ``annotator.sources.derived``). One dict
+    per source, sorted by first mention; see docs/sources.md for the fields. With ``select=False`` every SOURCE
+    span is listed (e.g. to pre-fill each region's type in Label Studio) and nothing is derived.
     """
     lexicon = lexicon or SourceLexicon.default()
     text = doc.text
     ctx = _context(text, lexicon)
     spans = sorted((s for s in doc.spans if s.label == "SOURCE"), key=lambda s: (s.start, s.end, s.id))
-    mentions = [_analyse(text, s.start, s.end, s.id, ctx) for s in spans]
-    for m, s in zip(mentions, spans, strict=True):
+    mentions: list[Mention] = []
+    part_of: dict[str, str] = {}  # id of a mention split from a span -> the span's id
+    for s in spans:
+        m = _analyse(text, s.start, s.end, s.id, ctx)
         m.span_id = s.id
-    mark_outlet_roles(doc, mentions, ctx)
-    entities = cluster_mentions(mentions, doc, lexicon)
+        parts = _counted_groups(m, text, ctx) if select else []
+        for k, (a, b) in enumerate(parts, 1):
+            sub = _analyse(text, a, b, f"{s.id}#{k}", ctx)
+            sub.span_id = f"{s.id}#{k}"
+            part_of[sub.span_id] = s.id
+            mentions.append(sub)
+        if not parts:
+            mentions.append(m)
+    publisher = mark_outlet_roles(doc, mentions, ctx)
     by_id = {s.id: s for s in spans}
-    return [_entity_record(i + 1, e, text, by_id, lexicon) for i, e in enumerate(entities)]
+    keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
+    for m in mentions:
+        whole = part_of.get(m.span_id)
+        if whole is not None:  # a group split from a span: listed under the span's id, kept when the span is
+            by_id[m.span_id] = Span(whole, m.start, m.end, "SOURCE", text[m.start : m.end])
+            if whole in keep:
+                keep.add(m.span_id)
+    derived_how: dict[str, str] = {}
+    if select:
+        _add_derived(doc, mentions, by_id, keep, derived_how, publisher, ctx)
+        mentions.sort(key=lambda m: (m.start, m.end, m.span_id))
+    entities = cluster_mentions(mentions, doc, lexicon)
+    records: list[dict[str, Any]] = []
+    for e in entities:
+        if not any(m.span_id in keep for m in e.mentions):
+            continue
+        if select and not lexicon.keep_unresolved_pronouns and all(m.pronoun for m in e.mentions):
+            continue  # "which", "he", "I" that nothing earlier resolves: it names nobody a reader could weigh
+        record = _entity_record(len(records) + 1, e, text, by_id, lexicon)
+        record["mentions"] = [m for m in record["mentions"] if m["span"] in keep]
+        for m in record["mentions"]:
+            if m["span"] in derived_how:
+                m["derived"] = derived_how[m["span"]]
+                m["span"] = None
+        records.append(record)
+    return records
+
+
+def _counted_groups(m: Mention, text: str, ctx) -> list[tuple[int, int]]:
+    """Ranges of the counted groups an anonymous mention joins ("three union officials and two port managers"), when
+    it joins two or more; each is then a mention of its own group."""
+    if m.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) or " and " not in m.text:
+        return []
+    pieces = [(a, b) for a, b in _pieces(text, m.start, m.end, ctx.lexicon) if _is_source_phrase(text[a:b], ctx.lexicon)]
+    return pieces if len(pieces) >= 2 else []
+
+
+def _add_derived(
+    doc: AnnotatedArticle,
+    mentions: list[Mention],
+    by_id: dict[str, Span],
+    keep: set[str],
+    derived_how: dict[str, str],
+    publisher: str | None,
+    ctx,
+) -> None:
+    """Mentions for methodology groups and cited sources; a range a SOURCE span already covers makes that span
+    an information mention instead."""
+    lexicon = ctx.lexicon
+    text = doc.text
+    furniture = doc.article.meta.get("furniture") or []
+    of_span = {m.span_id: m for m in mentions}
+    relaying = [sid for sid in keep if sid in of_span and (of_span[sid].secondhand or of_span[sid].type in (MEDIA_OUTLET, DOCUMENT))]
+    anchors = [(by_id[sid].start, by_id[sid].end) for sid in relaying]
+    found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon)
+    anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
+    for n, r in enumerate(found):
+        if in_furniture(r.start, r.end, furniture):
+            continue
+        covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
+        if covering and r.how == "methodology":
+            keep.update(s.id for s in covering)
+            continue
+        if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":
+            pass  # "a report citing an Iraqi official" inside one span: the official still gets a mention of its own
+        elif covering:
+            continue
+        sid = f"derived{n + 1}"
+        m = _analyse(text, r.start, r.end, sid, ctx)
+        m.span_id = sid
+        if r.how == "cited":
+            m.secondhand = True
+            m.relayed_by = anchor_names.get(r.anchor)
+        by_id[sid] = Span(sid, r.start, r.end, "SOURCE", text[r.start : r.end])
+        mentions.append(m)
+        keep.add(sid)
+        derived_how[sid] = r.how

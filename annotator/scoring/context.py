@@ -1,0 +1,249 @@
+"""What every component reads, computed once per article: the sources that count (with the attributions
+each carries), the claims, the reporting signals found in the text, and helpers to cite spans.
+
+Why one object: components are small functions of it, so a component can be added or dropped in config without
+any of them re-deciding what the sources stage decided (who is a source, secondhand, the reporting outlet).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.schema import AnnotatedArticle, Attribution
+from annotator.scoring.config import NUMBER_WORDS, ScoringConfig
+from annotator.text import sentences
+
+ANONYMOUS_TYPES = ("ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE")
+ON_RECORD_TYPES = ("NAMED_PERSON", "NAMED_ORGANIZATION", "DOCUMENT")
+Range = tuple[int, int]
+
+
+@dataclass
+class ScoredSource:
+    """One source as the score sees it: type, how many people it stands for, how many attributions rest on it."""
+
+    id: str
+    type: str
+    specificity: float
+    people: int
+    weight: int
+    span_ids: list[str]
+    affiliation: str | None
+    name: str | None
+    secondhand: bool
+    relayed_by: str | None
+    ranges: list[Range]
+    raw: Mapping[str, Any]
+    relayed_interview: bool = False  # words from an interview or broadcast given to another outlet
+    leaked: bool = False  # documents leaked, hacked or released by others
+
+    @property
+    def anonymous(self) -> bool:
+        return self.type in ANONYMOUS_TYPES
+
+    @property
+    def known(self) -> bool:
+        return self.type != "REFERENCE"  # an unresolved pronoun says nothing about type
+
+
+@dataclass
+class ScoreContext:
+    """The article, its information attributions, the sources that count, its claims and reporting signals."""
+
+    doc: AnnotatedArticle
+    cfg: ScoringConfig
+    sentence_ranges: list[Range]
+    signals: dict[str, list[Range]]
+    attributions: list[Attribution]
+    sources: list[ScoredSource]
+    source_of_span: dict[str, ScoredSource]
+    claims: list[Mapping[str, Any]]
+    attributed_claims: list[Mapping[str, Any]]
+    order: dict[str, Range] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def known(self) -> list[ScoredSource]:
+        return [s for s in self.sources if s.known]
+
+    @property
+    def own(self) -> list[ScoredSource]:
+        """Known sources the story reached itself, not through another outlet's reporting."""
+        return [s for s in self.known if not s.secondhand]
+
+    def sort_ids(self, ids: Iterable[str]) -> list[str]:
+        return sorted({i for i in ids if i in self.order}, key=lambda i: self.order[i])
+
+    def spans_in(self, ranges: Sequence[Range]) -> list[str]:
+        return [s.id for s in self.doc.spans if any(_overlaps((s.start, s.end), r) for r in ranges)]
+
+    def sentence_of(self, start: int) -> str:
+        for a, b in self.sentence_ranges:
+            if a <= start < b:
+                return self.text[a:b]
+        return ""
+
+
+def _overlaps(a: Range, b: Range) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside_any(start: int, end: int, ranges: Sequence[Range]) -> bool:
+    return any(lo <= start and end <= hi for lo, hi in ranges)
+
+
+def _norm(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"^(the)\s+", "", text.strip().lower())
+    text = re.sub(r"[’'`]s\b", "", text)
+    return re.sub(r"\s+", " ", text) or None
+
+
+def is_secondhand(source: Mapping[str, Any], cfg: ScoringConfig) -> bool:
+    """Another outlet's reporting: marked so by the sources stage, of a secondhand type, or named with a media
+    word in any mention ("the Iraqi newspaper Al-Mada", "the regional broadcaster Valley One")."""
+    if source.get("secondhand") or source.get("relayed_by") or str(source.get("type")) in cfg["primary"]["secondhand_types"]:
+        return True
+    texts = [str(m.get("text", "")) for m in source.get("mentions", [])]
+    return any(p.search(t) for p in cfg.media_words for t in texts)
+
+
+def _signal_sentences(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> dict[str, list[Range]]:
+    found: dict[str, list[Range]] = {k: [] for k in cfg.patterns}
+    for start, end in ranges:
+        sentence = text[start:end]
+        for name, patterns in cfg.patterns.items():
+            if any(p.search(sentence) for p in patterns):
+                found[name].append((start, end))
+    return found
+
+
+def methodology_people(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> int:
+    """People counted in methodology sentences: "three Iranian officials, a senior Iraqi security official" -> 4."""
+    total = 0
+    for start, end in ranges:
+        for m in cfg.count_re.finditer(text[start:end]):
+            num = m.group("num").lower()
+            value = int(num) if num.isdigit() else NUMBER_WORDS.get(num, 0)
+            total += min(value, cfg["breadth"]["max_methodology_count"])
+    return total
+
+
+def _information(doc: AnnotatedArticle, cfg: ScoringConfig) -> list[Attribution]:
+    """Attributions of information that carry it: stance ones (wish, belief, action) and refusals make no
+    source; with ``sources.skip_non_answers`` a cue and content matching a sought_comment pattern is a refusal too."""
+    spans = doc.span_by_id()
+    out = []
+    for a in doc.attributions:
+        if a.kind != "information" or a.declined:
+            continue
+        if cfg["sources"]["skip_non_answers"]:
+            parts = [doc.text[spans[i].start : spans[i].end] for i in [a.cue, *a.content] if i and i in spans]
+            if parts and any(p.search(" ".join(parts)) for p in cfg.patterns["sought_comment"]):
+                continue
+        out.append(a)
+    return out
+
+
+def _sentence(text: str, ranges: Sequence[Range], start: int) -> str:
+    for a, b in ranges:
+        if a <= start < b:
+            return text[a:b]
+    return ""
+
+
+def _mark_relayed(text: str, sentence_ranges: Sequence[Range], sources: list[ScoredSource], doc: AnnotatedArticle, cfg: ScoringConfig) -> None:
+    """Relayed material is secondhand: words given in an interview or broadcast to another outlet ("told MSNBC",
+    "in an interview with Fox News") and documents leaked or released by others ("emails released by WikiLeaks").
+    A match naming the reporting outlet itself ("told Reuters" in a Reuters story) is the outlet's own interview."""
+    own = {n for n in (_norm(str(s.get("name") or "")) for s in doc.sources or [] if s.get("reporter")) if n}
+    publisher = _norm(str(doc.article.meta.get("publisher") or ""))
+    if publisher:
+        own.add(publisher)
+
+    def relays(patterns: list[re.Pattern[str]], sentence: str) -> bool:
+        for p in patterns:
+            for m in p.finditer(sentence):
+                if not any(name in m.group().lower() for name in own):
+                    return True
+        return False
+
+    for s in sources:
+        if s.type == "MEDIA_OUTLET":
+            continue
+        sentences = [_sentence(text, sentence_ranges, a) for a, _ in s.ranges]
+        s.relayed_interview = bool(s.relayed_by) or any(relays(cfg.patterns["relayed_interview"], x) for x in sentences)
+        s.leaked = any(relays(cfg.patterns["leaked_documents"], x) for x in sentences) and (s.type == "DOCUMENT" or s.secondhand)
+        s.secondhand = s.secondhand or s.relayed_interview or s.leaked
+
+
+def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
+    """Everything the components share, decided once (see the module docstring)."""
+    from annotator.sources import distinct_source_count
+
+    text = doc.text
+    spans = doc.span_by_id()
+    sentence_ranges = sentences(text)
+    signals = _signal_sentences(text, sentence_ranges, cfg)
+    info = _information(doc, cfg)
+    carried: dict[str, int] = {}
+    for a in info:
+        if a.source is not None:
+            carried[a.source] = carried.get(a.source, 0) + 1
+    sources: list[ScoredSource] = []
+    source_of_span: dict[str, ScoredSource] = {}
+    max_spec = cfg["transparency"]["max_specificity"]
+    for raw in doc.sources or []:
+        mentions = [m for m in raw.get("mentions", []) if isinstance(m, Mapping)]
+        ranges = [(int(m["start"]), int(m["end"])) for m in mentions if "start" in m and "end" in m]
+        span_ids = [m["span"] for m in mentions if m.get("span") in spans]
+        if raw.get("reporter") or (span_ids and all(_inside_any(s, e, signals["methodology"]) for s, e in ranges)):
+            continue  # the reporting outlet itself ("Reuters talked to ...", "told MEE"), not a source
+        n_attr = sum(carried.get(sid, 0) for sid in span_ids)
+        derived = bool(ranges) and not span_ids  # named in a methodology or a citing sentence, not a tagged span
+        if n_attr == 0 and not derived and not cfg["sources"]["count_unlinked"]:
+            continue  # a SOURCE span that no information attribution uses
+        spec = raw.get("specificity")
+        spec_value = float(spec) if isinstance(spec, (int, float)) and not isinstance(spec, bool) else 0.0
+        src = ScoredSource(
+            id=str(raw.get("id")),
+            type=str(raw.get("type", "REFERENCE")),
+            specificity=max(0.0, min(1.0, spec_value / max_spec)),
+            people=distinct_source_count([dict(raw)]),
+            weight=max(1, n_attr),
+            span_ids=span_ids,
+            affiliation=_norm(raw.get("affiliation")),
+            name=_norm(raw.get("name")),
+            secondhand=is_secondhand(raw, cfg),
+            relayed_by=raw.get("relayed_by"),
+            ranges=ranges,
+            raw=raw,
+        )
+        sources.append(src)
+        for sid in span_ids:
+            source_of_span[sid] = src
+    _mark_relayed(text, sentence_ranges, sources, doc, cfg)
+    reporting = signals["methodology"] + signals["sought_comment"]
+    min_cw = cfg["coverage"]["min_checkworthy"]
+    claims = [c for c in (doc.claims or []) if float(c.get("checkworthy", 1.0)) >= min_cw and not any(_overlaps((c["start"], c["end"]), r) for r in reporting)]
+    info_ids = {a.id for a in info}
+    attributed = [c for c in claims if c.get("attribution") in info_ids]
+    return ScoreContext(
+        doc=doc,
+        cfg=cfg,
+        sentence_ranges=sentence_ranges,
+        signals=signals,
+        attributions=info,
+        sources=sources,
+        source_of_span=source_of_span,
+        claims=claims,
+        attributed_claims=attributed,
+        order={s.id: (s.start, s.end) for s in doc.spans},
+    )

@@ -1,0 +1,255 @@
+"""``annotator calibrate``: fit the score's weights and 0-100 mapping to human 1-5 ratings, and report how well
+the score agrees with them (cross-validated), what each component contributes and where it disagrees most.
+
+The articles come from a manifest (``data/ratings/articles.tsv``: id, path; ``example/`` ids under the checkout,
+the rest under the shared data directory) or, for a Label Studio round pulled with ``annotator ls pull``, from the
+ratings file itself. Each is annotated once with the model (records cached in ``--records``, so a re-fit costs
+seconds); the components are computed from the records with the base config (``annotator.scoring.calibration``
+says how the fit works).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from annotator.ratings import RatingSet
+from annotator.schema import AnnotatedArticle, Article
+from annotator.scoring import COMPONENTS, REGISTRY, ScoringConfig, score_record
+from annotator.scoring.calibration import choose_ridge, fit_mapping, fit_weights, nested_cv, rank_corr, rating_to_target
+from annotator.scoring.context import build_context
+
+
+class CalibrationError(ValueError):
+    """Ratings and articles that cannot be calibrated on (missing articles, too few ratings)."""
+
+
+def read_manifest(path: Path, repo: Path, shared: Path) -> dict[str, Path]:
+    """Article id -> file, from a TSV with ``id`` and ``path`` columns."""
+    out: dict[str, Path] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t"), 2):
+            if not row.get("id") or not row.get("path"):
+                raise CalibrationError(f"{path}:{n}: needs 'id' and 'path'")
+            base = repo if row["id"].startswith("example/") else shared
+            out[row["id"]] = base / row["path"]
+    return out
+
+
+def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> dict[str, str]:
+    """The text of every rated article: from the ratings file (Label Studio rounds) or the manifest."""
+    texts: dict[str, str] = {}
+    missing: list[str] = []
+    for rid in ratings.ids:
+        if rid in ratings.texts:
+            texts[rid] = ratings.texts[rid]
+        elif manifest is not None and rid in manifest and manifest[rid].is_file():
+            texts[rid] = manifest[rid].read_text(encoding="utf-8")
+        else:
+            missing.append(rid)
+    if missing:
+        where = "the manifest (--articles)" if manifest is not None else "the ratings file (pass --articles)"
+        raise CalibrationError(f"{len(missing)} rated article(s) not found in {where}: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+    return texts
+
+
+def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | None, progress: bool = True) -> dict[str, dict[str, Any]]:
+    """Records for every article, reusing ``cache`` rows whose raw text is unchanged and appending new ones."""
+    records: dict[str, dict[str, Any]] = {}
+    if cache is not None and cache.is_file():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn last line from an interrupted run: annotated again below
+            if rec.get("id") in texts and rec.get("raw_text") == texts[rec["id"]] and "error" not in rec:
+                records[rec["id"]] = rec
+    todo = [k for k in texts if k not in records]
+    if todo:
+        out = open(cache, "a", encoding="utf-8") if cache is not None else None
+        try:
+            with tqdm(total=len(todo), desc="annotating rated articles", unit="article", disable=not progress) as bar:
+                for i in range(0, len(todo), 8):
+                    batch = todo[i : i + 8]
+                    prepared = [pipeline.prepare(Article(k, texts[k])) for k in batch]
+                    ok = [p for p in prepared if isinstance(p, Article)]
+                    done = iter(pipeline.process(ok)) if ok else iter(())
+                    for k, p in zip(batch, prepared, strict=True):
+                        rec = next(done) if isinstance(p, Article) else p.to_record()
+                        if "error" in rec:
+                            raise CalibrationError(f"article {k} could not be annotated: {rec['error']}")
+                        rec["raw_text"] = texts[k]
+                        records[k] = rec
+                        if out is not None:
+                            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    if out is not None:
+                        out.flush()
+                    bar.update(len(batch))
+        finally:
+            if out is not None:
+                out.close()
+    return records
+
+
+def component_matrix(records: Sequence[Mapping[str, Any]], cfg: ScoringConfig, names: Sequence[str] = COMPONENTS) -> np.ndarray:
+    """Rows: articles; columns: every registered component's value (weights play no part)."""
+    rows = []
+    for rec in records:
+        doc = AnnotatedArticle.from_record(dict(rec))
+        doc.sources = list(rec.get("sources") or [])
+        doc.claims = list(rec.get("claims") or [])
+        ctx = build_context(doc, cfg)
+        rows.append([REGISTRY[n](ctx)["value"] for n in names])
+    return np.array(rows, dtype=float)
+
+
+@dataclass
+class Calibration:
+    """The fitted weights and mapping, and the report that justifies them."""
+
+    weights: dict[str, float]
+    calibration: dict[str, Any]
+    report: dict[str, Any]
+
+
+def calibrate(
+    records: Mapping[str, Mapping[str, Any]],
+    ratings: RatingSet,
+    base: ScoringConfig,
+    names: Sequence[str] = COMPONENTS,
+    folds: int = 5,
+    repeats: int = 5,
+    log: Callable[[str], None] = lambda m: None,
+) -> Calibration:
+    """Fit weights (ridge chosen by CV Spearman) and the logistic mapping on all articles; report nested-CV
+    Spearman, each component's own correlation and weight, the drop-one loss, and the worst disagreements."""
+    means = ratings.mean()
+    ids = [k for k in means if k in records]
+    if len(ids) < 2 * folds:
+        raise CalibrationError(f"need at least {2 * folds} rated articles for {folds}-fold cross-validation, have {len(ids)}")
+    y = np.array([means[k] for k in ids])
+    log(f"computing {len(names)} components on {len(ids)} articles")
+    x = component_matrix([records[k] for k in ids], base, names)
+    log("cross-validating (nested: the ridge is chosen inside each training fold)")
+    cv = nested_cv(x, y, folds=folds, repeats=repeats)
+    ridge = choose_ridge(x, y, folds=folds)
+    w = fit_weights(x, y, ridge)
+    raw = x @ w
+    xs, ys, (a, b) = fit_mapping(raw, rating_to_target(y))
+    weights = {n: round(float(v), 4) for n, v in zip(names, w, strict=True)}
+    drift = round(1.0 - sum(weights.values()), 4)  # rounding: put the remainder on the largest weight
+    weights[max(weights, key=weights.get)] += drift
+    weights = {k: round(v, 4) for k, v in weights.items()}
+    base_scores = [score_record(records[k], base)["overall"] for k in ids]
+    fitted = ScoringConfig.from_dict({**base.raw, "weights": weights, "calibration": {"raw": xs, "score": ys, "fitted_on": "fit"}})
+    fitted_scores = [fitted.to_score(float(r)) for r in raw]
+    components = {}
+    for j, n in enumerate(names):
+        keep = [i for i in range(len(names)) if i != j]
+        drop = nested_cv(x[:, keep], y, folds=folds, repeats=2).spearman if weights[n] > 0 else cv.spearman
+        components[n] = {
+            "weight": weights[n],
+            "spearman_alone": round(rank_corr(x[:, j], y), 3),
+            "mean_value": round(float(x[:, j].mean()), 3),
+            "share_of_raw": round(float((w[j] * x[:, j]).sum() / raw.sum()), 3) if raw.sum() else 0.0,
+            "cv_spearman_without": round(drop, 3),
+            "doc": (REGISTRY[n].__doc__ or "").strip().split("\n")[0],
+        }
+    reasons: dict[str, list[str]] = {}
+    for r in ratings.ratings:
+        reasons.setdefault(r.id, []).append(f"{r.rater} {r.rating}: {r.reason}")
+    rank_pred = np.argsort(np.argsort(cv.predictions)) / (len(ids) - 1)
+    rank_true = np.argsort(np.argsort(y + 1e-6 * np.arange(len(y)))) / (len(ids) - 1)
+    worst = np.argsort(-np.abs(rank_pred - rank_true))[:10]
+    disagreements = [
+        {
+            "id": ids[i],
+            "mean_rating": round(float(y[i]), 2),
+            "score": round(fitted_scores[i], 1),
+            "direction": "score too high" if rank_pred[i] > rank_true[i] else "score too low",
+            "rank_gap": round(float(rank_pred[i] - rank_true[i]), 2),
+            "components": {n: round(float(x[i, j]), 2) for j, n in enumerate(names)},
+            "raters": reasons.get(ids[i], [])[:2],
+        }
+        for i in worst
+    ]
+    report = {
+        "articles": len(ids),
+        "raters": len(ratings.raters),
+        "cv": {"folds": folds, "repeats": repeats, "spearman": round(cv.spearman, 3), "sd": round(cv.spread, 3)},
+        "in_sample_spearman": round(rank_corr(raw, y), 3),
+        "base_config_spearman": round(rank_corr(base_scores, y), 3),
+        "ridge": ridge,
+        "mapping": {"a": round(a, 4), "b": round(b, 4), "score_range": [round(min(fitted_scores), 1), round(max(fitted_scores), 1)]},
+        "components": components,
+        "worst_disagreements": disagreements,
+    }
+    calibration = {"raw": xs, "score": ys, "fitted_on": f"{len(ids)} articles, {len(ratings.raters)} raters"}
+    return Calibration(weights, calibration, report)
+
+
+def _block(key: str, lines: list[str]) -> str:
+    return f"{key}:" + "".join(f"\n  {line}" for line in lines) + "\n"
+
+
+def write_config(base_path: Path, result: Calibration, out: Path) -> None:
+    """The base YAML with its ``weights`` and ``calibration`` blocks replaced (comments elsewhere kept)."""
+    text = base_path.read_text(encoding="utf-8")
+    weight_lines = [f"{k}: {v:<8g}  # {result.report['components'][k]['doc']}" for k, v in result.weights.items()]
+    cal = result.calibration
+    cal_lines = [f"raw: [{', '.join(f'{v:g}' for v in cal['raw'])}]", f"score: [{', '.join(f'{v:g}' for v in cal['score'])}]", f"fitted_on: {cal['fitted_on']}"]
+    header_w = "# component weights (non-negative, sum to 1), fitted by `annotator calibrate`; a component left out is dropped\n"
+    header_c = "# raw (weighted sum, 0-1) -> overall (0-100), piecewise linear through a fitted logistic (`annotator calibrate`)\n"
+    for key, header, lines in (("weights", header_w, weight_lines), ("calibration", header_c, cal_lines)):
+        pattern = re.compile(rf"^(#[^\n]*\n)*{key}:[^\n]*\n(?:[ \t]+[^\n]*\n|[ \t]*#[^\n]*\n)*", re.MULTILINE)
+        if not pattern.search(text):
+            raise CalibrationError(f"{base_path}: no top-level '{key}:' block to replace")
+        text = pattern.sub(lambda m, h=header, k=key, ls=lines: h + _block(k, ls), text, count=1)
+    ScoringConfig.from_dict(__import__("yaml").safe_load(text), str(out))  # refuse to write a config we cannot load
+    out.write_text(text, encoding="utf-8")
+
+
+def format_report(report: Mapping[str, Any]) -> str:
+    """The calibration report as Markdown (also what the command prints)."""
+    cv = report["cv"]
+    lines = [
+        f"# Calibration on {report['articles']} rated articles ({report['raters']} raters)",
+        "",
+        f"- Cross-validated Spearman with the mean rating: **{cv['spearman']:.3f}** (sd {cv['sd']:.3f}; nested "
+        f"{cv['folds']}-fold x {cv['repeats']}, ridge chosen inside each training fold)",
+        f"- In-sample Spearman of the fitted weights: {report['in_sample_spearman']:.3f}; the base config's score: {report['base_config_spearman']:.3f}",
+        f"- Mapping: score = 100 / (1 + exp(-({report['mapping']['a']:.3f} + {report['mapping']['b']:.3f} * raw))); "
+        f"scores on this set span {report['mapping']['score_range'][0]:g}-{report['mapping']['score_range'][1]:g}; ridge {report['ridge']:g}",
+        "",
+        "| component | weight | share of raw | Spearman alone | CV Spearman without it | what it measures |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, c in report["components"].items():
+        lines.append(f"| {name} | {c['weight']:.3f} | {c['share_of_raw']:.2f} | {c['spearman_alone']:+.3f} | {c['cv_spearman_without']:.3f} | {c['doc']} |")
+    ag = report.get("rater_agreement")
+    if ag:
+        pairs = ", ".join(f"{k} {v:.2f}" for k, v in ag["pairwise_spearman"].items())
+        loo = ", ".join(f"{k} {v:.2f}" for k, v in ag["rater_vs_others"].items())
+        lines += [
+            "",
+            "## Rater agreement (the ceiling for any score)",
+            "",
+            f"- {ag['ratings']} ratings, {ag['raters_per_article']['min']}-{ag['raters_per_article']['max']} raters per article",
+            f"- Pairwise Spearman: {pairs} (mean {ag['mean_pairwise_spearman']:.3f})",
+            f"- Each rater against the mean of the others: {loo} (mean {ag['mean_rater_vs_others']:.3f})",
+            f"- Krippendorff's alpha: interval {ag['krippendorff_alpha_interval']:.3f}, ordinal {ag['krippendorff_alpha_ordinal']:.3f}",
+        ]
+    lines += ["", "## Worst disagreements (out-of-fold rank vs mean-rating rank)", ""]
+    for d in report["worst_disagreements"]:
+        lines.append(f"- `{d['id']}`: mean rating {d['mean_rating']:g}, score {d['score']:g} ({d['direction']}, rank gap {d['rank_gap']:+.2f})")
+        for r in d["raters"]:
+            lines.append(f"  - {r}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,269 @@
+"""End-to-end measurement of the sources table against a hand-made gold set (``annotator eval-sources``).
+
+The gold set (``data/sources-gold/``, guideline in ``GUIDELINES.md``) lists every information source of each
+article's main story: its mentions (character ranges of the raw file), type, count and whether it is
+secondhand. PolNeAR and seed texts stay in ``../shared``; the gold file holds offsets only.
+
+Each article goes through the whole ``score`` pipeline (cleaning included) exactly as a user's file would;
+predicted mentions are taken back to raw offsets through the cleaning's line map. A predicted source and a gold
+source *match* when their mentions overlap; matching is one-to-one, maximising the overlapping mention pairs.
+
+* precision: matched predicted sources / predicted sources (a second predicted source for an already matched
+  gold source, a stance holder, a headline name: all count against it);
+* recall: matched gold sources / gold sources;
+* type, count and secondhand accuracy: over matched pairs, i.e. on the *predicted* sources;
+* attribution-kind accuracy: predicted attributions whose cue overlaps a hand-labelled cue
+  (``data/attribution-kinds/dev.tsv``), information vs stance.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.clean import clean_text
+from annotator.inputs import read_text_file
+from annotator.schema import Article, RecordError
+
+Range = tuple[int, int]
+
+
+@dataclass
+class GoldSource:
+    type: str
+    count: int | None
+    secondhand: bool
+    mentions: list[Range]
+    name: str = ""
+
+
+@dataclass
+class GoldArticle:
+    id: str
+    split: str
+    path: Path
+    annotator: str
+    sources: list[GoldSource]
+    not_sources: list[tuple[Range, str]] = field(default_factory=list)
+
+
+def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, adjudication: Path | None = None) -> dict[str, list[GoldArticle]]:
+    """Article id -> its annotations, the gold first: the first annotator's by name unless ``adjudication`` names
+    another, with its merges applied (``data/sources-gold/adjudication.json``). Later entries are raw."""
+    paths: dict[str, tuple[str, Path]] = {}
+    with open(articles_path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            base = repo if row["id"].startswith("example/") else shared
+            paths[row["id"]] = (row["split"], base / row["path"])
+    out: dict[str, list[GoldArticle]] = {}
+    with open(gold_path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            split, path = paths[obj["article"]]
+            sources = [
+                GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name") or "") for s in obj["sources"]
+            ]
+            not_sources = [(tuple(n["span"]), n.get("why", "other")) for n in obj.get("not_sources", [])]
+            out.setdefault(obj["article"], []).append(GoldArticle(obj["article"], split, path, obj["annotator"], sources, not_sources))
+    decisions = json.loads(adjudication.read_text(encoding="utf-8")) if adjudication is not None and adjudication.is_file() else {}
+    for article_id, versions in out.items():
+        primary = decisions.get("primary", {}).get(article_id)
+        versions.sort(key=lambda a: (a.annotator != primary, a.annotator))
+    for add in decisions.get("add_mentions", []) + decisions.get("add_sources", []):
+        version = next(v for v in out[add["article"]] if v.annotator == add["annotator"])
+        if not version.annotator.endswith("+adjudicated"):
+            sources = [GoldSource(s.type, s.count, s.secondhand, list(s.mentions), s.name) for s in version.sources]
+            copy = GoldArticle(version.id, version.split, version.path, version.annotator + "+adjudicated", sources, version.not_sources)
+            out[add["article"]] = [copy] + [v for v in out[add["article"]] if v is not version] + [version]
+            version = copy
+        if "span" in add:
+            version.sources[add["source"]].mentions.append(tuple(add["span"]))
+        else:
+            s = add["source"]
+            version.sources.append(GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name", "")))
+    for merge in decisions.get("merge", []):
+        version = next(v for v in out[merge["article"]] if v.annotator == merge["annotator"])
+        adjudicated = GoldArticle(version.id, version.split, version.path, version.annotator + "+adjudicated", [], version.not_sources)
+        target = version.sources[merge["into"]]
+        merged = GoldSource(target.type, merge.get("count", target.count), target.secondhand, list(target.mentions), target.name)
+        for i in merge["sources"]:
+            merged.mentions += version.sources[i].mentions
+        merged.mentions.sort()
+        drop = set(merge["sources"]) | {merge["into"]}
+        adjudicated.sources = [merged] + [s for i, s in enumerate(version.sources) if i not in drop]
+        out[merge["article"]] = [adjudicated] + [v for v in out[merge["article"]] if v is not version] + [version]
+    return out
+
+
+def _overlaps(a: Range, b: Range) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def match(pred: Sequence[Sequence[Range]], gold: Sequence[Sequence[Range]]) -> list[tuple[int, int]]:
+    """One-to-one pairs (predicted index, gold index) maximising overlapping mention pairs; a pair needs one."""
+    if not pred or not gold:
+        return []
+    from scipy.optimize import linear_sum_assignment
+
+    score = np.zeros((len(pred), len(gold)))
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            score[i, j] = sum(_overlaps(a, b) for a in p for b in g)
+    rows, cols = linear_sum_assignment(-score)
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if score[i, j] > 0]
+
+
+@dataclass
+class _Tally:
+    pred: int = 0
+    gold: int = 0
+    matched: int = 0
+    type_ok: int = 0
+    count_ok: int = 0
+    secondhand_ok: int = 0
+    types: Counter = field(default_factory=Counter)  # (gold type, predicted type) over matches
+
+    def add(self, other: _Tally) -> None:
+        for k in ("pred", "gold", "matched", "type_ok", "count_ok", "secondhand_ok"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.types.update(other.types)
+
+    def summary(self) -> dict[str, Any]:
+        p = self.matched / self.pred if self.pred else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        m = max(self.matched, 1)
+        return {
+            "predicted": self.pred,
+            "gold": self.gold,
+            "matched": self.matched,
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "type_accuracy": round(self.type_ok / m, 4),
+            "count_accuracy": round(self.count_ok / m, 4),
+            "secondhand_accuracy": round(self.secondhand_ok / m, 4),
+        }
+
+
+def compare(pred: Sequence[dict[str, Any]], gold: Sequence[GoldSource]) -> tuple[_Tally, list[dict[str, Any]]]:
+    """Tally one article; ``pred`` are sources with raw ``ranges``. Returns the tally and its errors."""
+    tally = _Tally(pred=len(pred), gold=len(gold))
+    pairs = match([p["ranges"] for p in pred], [g.mentions for g in gold])
+    errors: list[dict[str, Any]] = []
+    matched_p = {i for i, _ in pairs}
+    matched_g = {j for _, j in pairs}
+    for i, j in pairs:
+        p, g = pred[i], gold[j]
+        tally.matched += 1
+        tally.types[(g.type, p["type"])] += 1
+        ok_type, ok_count, ok_second = p["type"] == g.type, p.get("count") == g.count, bool(p.get("secondhand")) == g.secondhand
+        tally.type_ok += ok_type
+        tally.count_ok += ok_count
+        tally.secondhand_ok += ok_second
+        if not (ok_type and ok_count and ok_second):
+            wanted = {"name": g.name, "type": g.type, "count": g.count, "secondhand": g.secondhand}
+            errors.append({"error": "attribute", "predicted": _brief(p), "gold": wanted})
+    errors += [{"error": "false_source", "predicted": _brief(pred[i])} for i in range(len(pred)) if i not in matched_p]
+    errors += [{"error": "missed_source", "gold": {"name": g.name, "type": g.type, "count": g.count}} for j, g in enumerate(gold) if j not in matched_g]
+    return tally, errors
+
+
+def _brief(p: dict[str, Any]) -> dict[str, Any]:
+    return {"name": p.get("name"), "type": p.get("type"), "count": p.get("count"), "secondhand": p.get("secondhand"), "mentions": p.get("texts", [])}
+
+
+def predicted_sources(record: dict[str, Any], to_raw: Callable[[int], int]) -> list[dict[str, Any]]:
+    """The record's sources (the reporting outlet left out, as the scorer does) with mentions in raw offsets."""
+    out = []
+    for s in record.get("sources") or []:
+        if s.get("reporter"):
+            continue
+        ranges = [(to_raw(m["start"]), to_raw(m["end"] - 1) + 1) for m in s["mentions"]]
+        out.append({**s, "ranges": ranges, "texts": [m["text"] for m in s["mentions"]]})
+    return out
+
+
+def read_kind_labels(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """``article id -> [(cue_start, cue_end, kind)]`` (PolNeAR labels, ids as in the gold set)."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out.setdefault(f"polnear/{row['split']}/{row['article']}", []).append((int(row["cue_start"]), int(row["cue_end"]), row["kind"]))
+    return out
+
+
+def evaluate_sources(
+    pipeline,
+    gold: dict[str, list[GoldArticle]],
+    kind_labels: dict[str, list[tuple[int, int, str]]] | None = None,
+    splits: Sequence[str] | None = None,
+    progress: Callable[[str], None] = lambda m: None,
+) -> dict[str, Any]:
+    """Run the pipeline on every gold article (of ``splits``) and measure its sources table."""
+    overall, by_split, by_collection = _Tally(), {}, {}
+    articles: list[dict[str, Any]] = []
+    kind_ok = kind_n = 0
+    for article_id, versions in sorted(gold.items()):
+        g = versions[0]
+        if splits and g.split not in splits:
+            continue
+        item = read_text_file(g.path, article_id)
+        if isinstance(item, RecordError):
+            raise FileNotFoundError(f"gold article {article_id}: {item.message}")
+        raw = item.text
+        cleaned = clean_text(raw, pipeline.cleaning_config) if pipeline.clean else None
+        prepared = pipeline.prepare(Article(article_id, raw, {"path": str(g.path)}))
+        if isinstance(prepared, RecordError):
+            raise ValueError(f"gold article {article_id} was refused: {prepared.code}: {prepared.message}")
+        record = pipeline.process([prepared])[0]
+        to_raw = cleaned.raw_offset if cleaned is not None else (lambda o: o)
+        tally, errors = compare(predicted_sources(record, to_raw), g.sources)
+        overall.add(tally)
+        by_split.setdefault(g.split, _Tally()).add(tally)
+        by_collection.setdefault(article_id.split("/")[0], _Tally()).add(tally)
+        for start, end, kind in (kind_labels or {}).get(article_id, []):
+            spans = {s["id"]: s for s in record["spans"]}
+            for a in record["attributions"]:
+                cue = spans.get(a["cue"]) if a["cue"] else None
+                if cue is not None and to_raw(cue["start"]) < end and start < to_raw(cue["end"] - 1) + 1:
+                    kind_n += 1
+                    kind_ok += (a["kind"] == "stance") == (kind == "stance")
+                    break
+        articles.append({"article": article_id, "split": g.split, **tally.summary(), "errors": errors})
+        progress(article_id)
+    metrics: dict[str, Any] = {
+        "articles": len(articles),
+        **overall.summary(),
+        "by_split": {k: v.summary() for k, v in sorted(by_split.items())},
+        "by_collection": {k: v.summary() for k, v in sorted(by_collection.items())},
+        "type_confusion": {f"{g} -> {p}": n for (g, p), n in sorted(overall.types.items())},
+        "per_article": articles,
+    }
+    if kind_labels is not None:
+        metrics["attribution_kind"] = {"cues": kind_n, "accuracy": round(kind_ok / kind_n, 4) if kind_n else None}
+    return metrics
+
+
+def annotator_agreement(gold: dict[str, list[GoldArticle]]) -> dict[str, Any]:
+    """The same measures between two annotators of the doubly annotated articles (the first as 'predicted')."""
+    tally = _Tally()
+    n = 0
+    for versions in gold.values():
+        raw = sorted((v for v in versions if not v.annotator.endswith("+adjudicated")), key=lambda v: v.annotator)
+        if len(raw) < 2:
+            continue
+        first, second = raw[0], raw[1]
+        pred = [{"type": s.type, "count": s.count, "secondhand": s.secondhand, "ranges": s.mentions, "name": s.name} for s in second.sources]
+        t, _ = compare(pred, first.sources)
+        tally.add(t)
+        n += 1
+    return {"articles": n, **tally.summary()}

@@ -1,0 +1,122 @@
+"""Information vs stance attributions, page furniture, derived sources, and the end-to-end sources measurement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.labelstudio.convert import parse_result, prediction_result
+from annotator.layout import find_furniture
+from annotator.pipeline import ScorePipeline
+from annotator.schema import AnnotatedArticle, Article, Attribution, Span
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def pipeline(tagger) -> ScorePipeline:
+    return ScorePipeline.from_pretrained()
+
+
+def _kinds(tagger, text: str) -> dict[str, tuple[str, bool]]:
+    """cue text -> (kind, declined) for one article run through the shipped model."""
+    (doc,) = tagger.annotate([text])
+    spans = doc.span_by_id()
+    return {spans[a.cue].text: (a.kind, a.declined) for a in doc.attributions if a.cue}
+
+
+def test_the_kind_head_tells_information_from_stance_in_context(tagger) -> None:
+    text = (
+        "The mayor said on Monday that the bridge would reopen in May. "
+        "Residents want the council to build a second crossing, and many fear another closure. "
+        "The transport agency declined to comment on the repairs."
+    )
+    kinds = _kinds(tagger, text)
+    said = next(v for k, v in kinds.items() if "said" in k)
+    assert said == ("information", False)
+    assert any(v[0] == "stance" for k, v in kinds.items() if "want" in k or "fear" in k)
+    assert any(v == ("information", True) for k, v in kinds.items() if "declined" in k)
+
+
+def test_only_information_attributions_make_sources(pipeline) -> None:
+    text = (
+        "Council votes to close library\n\n"
+        "ASHFORD, May 2 - The town council voted on Tuesday to close the library, the council's chair said.\n\n"
+        "Parents want the building kept open, and some fear the children will lose their only quiet place to study.\n\n"
+        "The library's director, Ruth Ellison, told reporters the decision was a mistake."
+    )
+    (record,) = pipeline.score_texts([text])
+    names = [s["name"] for s in record["sources"]]
+    assert any("Ellison" in n for n in names)
+    assert not any("Parents" in n or n == "some" for n in names)  # wanting and fearing inform nobody
+    stance = [a for a in record["attributions"] if a["kind"] == "stance"]
+    assert stance, "the stance attributions stay in the record"
+    title = next(f for f in record["furniture"] if f["kind"] == "title")
+    assert record["text"][title["start"] : title["end"]] == "Council votes to close library"
+
+
+def test_headline_byline_and_dateline_never_yield_sources(pipeline) -> None:
+    text = (
+        "Harbour dredging delayed, officials say\n\nBy Mara Quint\n\n"
+        "KELSO BAY (Reuters) - Dredging of the harbour will start a month late because the contractor is short of "
+        "crews, the port authority said in a statement on Friday.\n\nMara Quint reported from Kelso Bay."
+    )
+    furniture = find_furniture(text)
+    assert [f.kind for f in furniture] == ["title", "byline", "dateline", "credit"]
+    (record,) = pipeline.score_texts([text])
+    texts = [m["text"] for s in record["sources"] for m in s["mentions"]]
+    assert "officials" not in texts and not any("Quint" in t for t in texts)
+    assert any("port authority" in t for t in texts)
+
+
+def test_methodology_groups_and_cited_sources_are_sources(pipeline) -> None:
+    (record,) = pipeline.score_texts([(EXAMPLES / "port-strike-counted-sources.txt").read_text(encoding="utf-8")])
+    derived = {m["text"]: m["derived"] for s in record["sources"] for m in s["mentions"] if m.get("derived")}
+    assert derived.get("two shipping agents") == "methodology"
+    groups = {s["name"]: s["count"] for s in record["sources"] if s["type"].startswith("ANONYMOUS")}
+    assert groups.get("three union officials") == 3 and groups.get("two port managers") == 2
+    text = "According to a report by the Harbour Gazette, which cited four port workers, the cranes had failed twice."
+    (record,) = pipeline.score_texts([text])
+    cited = next(s for s in record["sources"] if any(m.get("derived") == "cited" for m in s["mentions"]))
+    assert cited["count"] == 4 and cited["secondhand"] is True
+
+
+def test_label_studio_shows_and_returns_the_kind() -> None:
+    text = "Ana Ruiz said the vote was fair. Ana Ruiz hopes to win."
+    spans = [
+        Span("s1", 0, 8, "SOURCE", "Ana Ruiz"),
+        Span("c1", 9, 13, "CUE", "said"),
+        Span("t1", 14, 31, "CONTENT", "the vote was fair"),
+        Span("s2", 33, 41, "SOURCE", "Ana Ruiz"),
+        Span("c2", 42, 47, "CUE", "hopes"),
+        Span("t2", 48, 54, "CONTENT", "to win"),
+    ]
+    attributions = [Attribution("a1", "s1", "c1", ["t1"]), Attribution("a2", "s2", "c2", ["t2"], kind="stance")]
+    result = prediction_result(AnnotatedArticle(Article("x", text), spans, attributions))
+    kinds = {r["id"]: r["value"]["choices"][0] for r in result if r.get("from_name") == "attribution_kind"}
+    assert kinds == {"c1": "information", "c2": "stance"}
+    for r in result:  # an annotator marks the first one as a refusal
+        if r.get("from_name") == "attribution_kind" and r["id"] == "c1":
+            r["value"]["choices"] = ["declined"]
+    parsed = parse_result("x", text, result)
+    back = {a.cue: (a.kind, a.declined) for a in parsed.doc.attributions}
+    assert back == {"c1": ("information", True), "c2": ("stance", False)}
+
+
+def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
+    """The end-to-end measurement on our gold set of every information source in 60 real articles (measured
+    P 0.795, R 0.871, type 0.898, count 0.948, kind 0.946 on this machine; docs/sources.md)."""
+    result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output[result.output.index("{") :])
+    assert metrics["articles"] == 60
+    assert metrics["precision"] >= 0.76 and metrics["recall"] >= 0.84
+    assert metrics["type_accuracy"] >= 0.87 and metrics["count_accuracy"] >= 0.92
+    assert metrics["attribution_kind"]["accuracy"] >= 0.92
+    assert metrics["by_split"]["holdout"]["precision"] >= 0.72
