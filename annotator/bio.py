@@ -72,35 +72,35 @@ def bio_to_spans(
     return spans
 
 
-def allowed_transitions() -> np.ndarray:
+def allowed_transitions(tags: Sequence[str] = BIO_TAGS) -> np.ndarray:
     """``allowed[i, j]``: tag j may follow tag i (I-X only after B-X or I-X)."""
-    n = len(BIO_TAGS)
+    n = len(tags)
     allowed = np.ones((n, n), dtype=bool)
-    for j, tag in enumerate(BIO_TAGS):
+    for j, tag in enumerate(tags):
         if tag.startswith("I-"):
             lab = tag[2:]
-            for i, prev in enumerate(BIO_TAGS):
+            for i, prev in enumerate(tags):
                 allowed[i, j] = prev in (f"B-{lab}", f"I-{lab}")
     return allowed
 
 
-_ALLOWED = allowed_transitions()
-_START_ALLOWED = np.array([not t.startswith("I-") for t in BIO_TAGS])
-
-
-def viterbi_bio(log_probs: np.ndarray, transitions: np.ndarray | None = None) -> list[int]:
+def viterbi_bio(log_probs: np.ndarray, transitions: np.ndarray | None = None, tags: Sequence[str] = BIO_TAGS) -> list[int]:
     """Most probable tag sequence that is valid BIO, from per-word log-probabilities ``[n_words, n_tags]``.
 
-    ``transitions`` (optional, ``[n_tags, n_tags]``) adds learned or configured transition scores; invalid
-    transitions are always forbidden.
+    ``tags`` names the columns (a model's own tag table); ``transitions`` (optional, ``[n_tags, n_tags]``) adds
+    learned or configured transition scores; invalid transitions are always forbidden.
     """
     n, k = log_probs.shape
     if n == 0:
         return []
-    trans = np.where(_ALLOWED, 0.0, -np.inf)
+    if len(tags) != k:
+        raise ValueError(f"log_probs has {k} tag columns but the tag table has {len(tags)} tags")
+    allowed = allowed_transitions(tags)
+    trans = np.where(allowed, 0.0, -np.inf)
     if transitions is not None:
         trans = trans + transitions
-    score = np.where(_START_ALLOWED, log_probs[0], -np.inf)
+    start_allowed = np.array([not t.startswith("I-") for t in tags])
+    score = np.where(start_allowed, log_probs[0], -np.inf)
     back = np.zeros((n, k), dtype=np.int64)
     for i in range(1, n):
         cand = score[:, None] + trans

@@ -35,14 +35,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from annotator.configcheck import load_yaml
-from annotator.schema import AnnotatedArticle
-from annotator.text import Word, sentences
+from annotator.resources import config_file
+from annotator.schema import AnnotatedArticle, Claim
+from annotator.text import Word
 
 if TYPE_CHECKING:
     from annotator.tagger import Tagger
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_PATH = ROOT / "configs" / "claims.yaml"
+ROOT = Path(__file__).resolve().parent.parent  # a checkout's root: relative data paths in claims.yaml
+CONFIG_PATH = config_file("claims.yaml")
 HEAD_NAME = "claims_head.safetensors"
 METRICS_NAME = "claims_metrics.json"
 CARD_NAME = "claims_card.md"
@@ -427,7 +428,7 @@ class ClaimsHead:
 
         path = Path(directory) / HEAD_NAME
         if not path.is_file():
-            raise FileNotFoundError(f"no claims head in {directory} ({HEAD_NAME} missing); fit one with: python scripts/train_claims.py --model {directory}")
+            raise FileNotFoundError(f"no claims head in {directory} ({HEAD_NAME} missing); fit one with: annotator fit-claims --model {directory}")
         from annotator.modeling.modeling import ModelLoadError
 
         try:
@@ -573,7 +574,7 @@ def fit_claims_head(
     """
     from annotator.tagger import Tagger
 
-    tagger = tagger_or_model_dir if isinstance(tagger_or_model_dir, Tagger) else Tagger.from_pretrained(tagger_or_model_dir)
+    tagger = tagger_or_model_dir if isinstance(tagger_or_model_dir, Tagger) else Tagger.from_pretrained(tagger_or_model_dir, precision="fp32")
     if not isinstance(config, ClaimsConfig):
         config = ClaimsConfig.from_yaml(config)
     directory = Path(output) if output is not None else tagger.directory
@@ -740,7 +741,7 @@ class ClaimDetector:
         out: list[list[tuple[int, int, float]]] = []
         for i, doc in enumerate(docs):
             words, hidden_states = computed[i] if i in computed else (doc.features["words"], doc.features["hidden"])
-            ranges = sentences(doc.text)
+            ranges = doc.sentences
             expected = self.head.width
             pooled = pool_word_states(words, np.asarray(hidden_states), ranges, self.head.pooling)
             if len(ranges) and pooled.shape[1] != expected:
@@ -749,15 +750,17 @@ class ClaimDetector:
             out.append([(s, e, float(p)) for (s, e), p in zip(ranges, probs, strict=True)])
         return out
 
-    def find_claims_batch(self, docs: Sequence[AnnotatedArticle]) -> list[list[dict[str, Any]]]:
-        """The record's ``claims`` list for each article (sentences at or above the threshold, in text order)."""
-        results: list[list[dict[str, Any]]] = []
+    def find_claims_batch(self, docs: Sequence[AnnotatedArticle]) -> list[list[Claim]]:
+        """The record's ``claims`` for each article (sentences at or above the threshold, in text order), each with
+        the attribution that carries it."""
+        results: list[list[Claim]] = []
         for doc, scored in zip(docs, self.sentence_probabilities(docs), strict=True):
-            claims = [{"start": s, "end": e, "text": doc.text[s:e], "checkworthy": round(p, 4)} for s, e, p in scored if p >= self.config.threshold]
-            results.append(mark_attributed(doc, claims, self.config.attribution))
+            kept = [(s, e, p) for s, e, p in scored if p >= self.config.threshold]
+            ids = attribution_for_sentences(doc, [(s, e) for s, e, _ in kept], self.config.attribution)
+            results.append([Claim(s, e, doc.text[s:e], round(p, 4), aid is not None, aid) for (s, e, p), aid in zip(kept, ids, strict=True)])
         return results
 
-    def find_claims(self, doc: AnnotatedArticle) -> list[dict[str, Any]]:
+    def find_claims(self, doc: AnnotatedArticle) -> list[Claim]:
         return self.find_claims_batch([doc])[0]
 
 
@@ -769,6 +772,5 @@ def _check_version(head: ClaimsHead, tagger_version: str, directory: Path | None
     fitted_on = head.meta.get("tagger_version")
     if fitted_on and fitted_on != tagger_version:
         raise ValueError(
-            f"the claims head in {directory} was fitted on tagger {fitted_on}, not {tagger_version}; "
-            f"refit it: python scripts/train_claims.py --model {directory}"
+            f"the claims head in {directory} was fitted on tagger {fitted_on}, not {tagger_version}; refit it: annotator fit-claims --model {directory}"
         )

@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.configcheck import ConfigError, Int, ListOf, Num, Regex, Str, check, load_yaml
+from annotator.resources import config_file
 from annotator.schema import Article, RecordError
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "cleaning.yaml"
+DEFAULT_CONFIG = config_file("cleaning.yaml")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"

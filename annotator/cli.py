@@ -17,6 +17,7 @@ from annotator.cli_options import (
     InputPaths,
     ModelOption,
     OutOption,
+    PrecisionOption,
     QuietOption,
     ResumeOption,
     StdinFormatOption,
@@ -39,14 +40,16 @@ app = typer.Typer(
 )
 
 
-def _load_tagger(model: Path | None, threads: int | None = None):
+def _load_tagger(model: Path | None, threads: int | None = None, precision: str = "auto"):
     from annotator.tagger import ModelLoadError, Tagger
 
     loading(f"model {model or 'shipped'}")
     try:
-        return Tagger.from_pretrained(model, threads=threads)
+        tagger = Tagger.from_pretrained(model, threads=threads, precision=precision)
     except (ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
         fail(str(exc))
+    typer.echo(f"precision {tagger.precision} ({tagger.precision_reason})", err=True)
+    return tagger
 
 
 @app.command()
@@ -57,6 +60,7 @@ def annotate(
     batch_size: BatchSizeOption = 32,
     chunk_size: ChunkSizeOption = 16,
     threads: ThreadsOption = None,
+    precision: PrecisionOption = "auto",
     resume: ResumeOption = False,
     quiet: QuietOption = False,
     fail_on_error: FailOnErrorOption = False,
@@ -77,7 +81,7 @@ def annotate(
 
     options = input_options(id_field, text_field, title_field, stdin_format)
     with batch_output(paths, out, resume) as writer:
-        tagger = _load_tagger(model, threads)
+        tagger = _load_tagger(model, threads, precision)
 
         def process(articles):
             return [doc.to_record() for doc in tagger.annotate(articles, batch_size=batch_size)]
@@ -91,17 +95,23 @@ def annotate(
 def train(
     config: Annotated[Path, typer.Option("--config", "-c", help="Training YAML (see configs/train.yaml).", exists=True, dir_okay=False)],
     output: Annotated[Path | None, typer.Option("--output", help="Model directory to write (default: 'output' in the config).")] = None,
+    overwrite_shipped: Annotated[
+        bool, typer.Option("--overwrite-shipped", help="Allow writing into the shipped model directory (normally: retrain promotes).")
+    ] = False,
 ) -> None:
-    """Fine-tune the tagger on PolNeAR (plus correction rounds), select on dev, write a model directory."""
+    """Fine-tune the tagger on PolNeAR (plus correction rounds), select on dev, write a model directory with
+    its claims head. Refuses to overwrite the shipped model unless --overwrite-shipped."""
     from annotator.modeling.trainer import TrainConfig
-    from annotator.modeling.trainer import train as run_training
+    from annotator.workflows.training import ShippedModelError, train_model
 
     try:
         cfg = TrainConfig.from_yaml(config)
     except ValueError as exc:
         fail(str(exc))
     try:
-        metrics = run_training(cfg, output=output, config_path=config, log=lambda m: typer.echo(m, err=True))
+        metrics = train_model(cfg, output=output, config_path=config, allow_shipped=overwrite_shipped, log=lambda m: typer.echo(m, err=True))
+    except ShippedModelError as exc:
+        fail(str(exc))
     except (FileNotFoundError, ValueError) as exc:
         fail(str(exc))
     typer.echo(json.dumps({k: metrics[k] for k in ("model_version", "steps", "train_seconds")}))
@@ -116,6 +126,10 @@ def evaluate(
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print all metrics as JSON.")] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
+    precision: Annotated[
+        str, typer.Option("--precision", help="auto, fp32, bf16, int8, or all: every precision side by side (accuracy and words/s).")
+    ] = "auto",
+    write: Annotated[bool, typer.Option("--write", help="With --precision all: store the figures with the model (precision.json, model card).")] = False,
 ) -> None:
     """Word-token, exact-span and overlap-span P/R/F1 per label, linking accuracy on gold spans, and
     end-to-end attribution F1. Definitions: annotator/modeling/evaluation.py."""
@@ -130,11 +144,25 @@ def evaluate(
         gold = gold[:limit]
     if not gold:
         fail(f"no annotated articles in {polnear}")
-    tagger = _load_tagger(model)
+    if precision == "all":
+        from annotator.tagger import default_model_dir
+        from annotator.workflows.precision_eval import evaluate_precisions, format_table, write_precision_file
+
+        model_dir = model or default_model_dir()
+        result = evaluate_precisions(model_dir, gold, log=lambda m: typer.echo(m, err=True))
+        if write:
+            write_precision_file(model_dir, result)
+            typer.echo(f"wrote {model_dir}/precision.json and the model card's precision table", err=True)
+        typer.echo(json.dumps(result, indent=2) if as_json else format_table(result))
+        return
+    if write:
+        fail("--write goes with --precision all")
+    tagger = _load_tagger(model, precision=precision)
     pred = tagger.annotate([g.article for g in gold])
     metrics = evaluate_predictions(gold, pred, tagger.linker)
     metrics["model"] = str(tagger.directory)
     metrics["model_version"] = tagger.model_version
+    metrics["precision"] = tagger.precision
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return
@@ -154,7 +182,7 @@ def fit_kinds(
     kind_head.safetensors and kind_metrics.json into the model directory."""
     from annotator.workflows.kinds import fit_kind_head, write_metrics
 
-    tagger = _load_tagger(model)
+    tagger = _load_tagger(model, precision="fp32")  # heads are fitted on fp32 states
     if dev_labels is not None and not dev_labels.exists():
         fail(f"--dev-labels {dev_labels} not found")
     try:
@@ -164,6 +192,28 @@ def fit_kinds(
     path = head.save(model)
     write_metrics(model, metrics)
     typer.echo(json.dumps({"head": str(path), **{k: v for k, v in metrics.items() if k != "train"}}, indent=2))
+
+
+@app.command("fit-claims")
+def fit_claims(
+    model: ModelOption = None,
+    claimbuster: Annotated[Path | None, typer.Option("--claimbuster", help="ClaimBuster train.json (default: from configs/claims.yaml).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Claims config (default: configs/claims.yaml).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Where the head is written (default: the model directory).")] = None,
+) -> None:
+    """Fit the claims (check-worthiness) head on a tagger's encoder states and write claims_head.safetensors,
+    claims_metrics.json and claims_card.md into the model directory. Run it after every tagger training (annotator
+    train does). Design comparisons: scripts/bench_claims_designs.py."""
+    from annotator.claims import ClaimsConfig, fit_claims_head
+
+    tagger = _load_tagger(model, precision="fp32")  # heads are fitted on fp32 states
+    try:
+        metrics = fit_claims_head(tagger, claimbuster, ClaimsConfig.from_yaml(config), output=output)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    d = metrics["dev"]
+    where = output or tagger.directory
+    typer.echo(f"claims head written to {where}: dev P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f} at threshold {d['threshold']}")
 
 
 @app.command("eval-sources")
@@ -323,23 +373,94 @@ def _format_metrics(m: dict) -> str:
     return "\n".join(lines)
 
 
-def _register_optional_commands() -> None:
-    """Commands built in their own modules register here (score, ls)."""
-    try:
-        from annotator.pipeline import register as register_score
-    except ImportError:
-        pass
-    else:
-        register_score(app)
-    try:
-        from annotator.labelstudio.cli import app as ls_app
-    except ImportError:
-        pass
-    else:
-        app.add_typer(ls_app, name="ls", help="Label Studio rounds: setup a project, push pre-annotated articles, pull corrections.")
+@app.command("score")
+def score(
+    paths: InputPaths,
+    out: OutOption,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write a self-contained HTML report (batch summary + one section per article).")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Model directory with its claims head (default: $ANNOTATOR_MODEL or models/attribution-minilm)."),
+    ] = None,
+    scoring_config: Annotated[Path | None, typer.Option("--scoring-config", help="Score rubric YAML (default: configs/scoring.yaml).")] = None,
+    cleaning_config: Annotated[Path | None, typer.Option("--cleaning-config", help="Boilerplate cleaning YAML (default: configs/cleaning.yaml).")] = None,
+    no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the text as given (no boilerplate removal, no language check).")] = False,
+    report_limit: Annotated[int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")] = 500,
+    batch_size: BatchSizeOption = 32,
+    chunk_size: ChunkSizeOption = 16,
+    threads: ThreadsOption = None,
+    precision: PrecisionOption = "auto",
+    resume: ResumeOption = False,
+    quiet: QuietOption = False,
+    fail_on_error: FailOnErrorOption = False,
+    id_field: IdFieldOption = "id",
+    text_field: TextFieldOption = "text",
+    title_field: TitleFieldOption = "title",
+    stdin_format: StdinFormatOption = "jsonl",
+) -> None:
+    """Score how well each article is sourced (0-100, with reasons), after removing page boilerplate.
+
+    Each output record is the annotate record on the CLEANED text (offsets refer to it) plus sources, claims, score and cleaning.
+
+    Bad inputs (missing, empty, binary, invalid UTF-8, unsupported formats, repeated ids, not English, nothing left after
+    cleaning) get an error record; the batch goes on. Exit status: 0; 1 with --fail-on-error when any error record was
+    written; 2 for a usage error.
+    """
+    from annotator.batch import run_batch
+    from annotator.clean import CleaningConfig
+    from annotator.configcheck import ConfigError
+    from annotator.inputs import count_inputs
+    from annotator.pipeline import ScorePipeline
+    from annotator.scoring import ScoringConfig
+    from annotator.tagger import ModelLoadError
+
+    options = input_options(id_field, text_field, title_field, stdin_format)
+    if report is not None and str(out) == "-":
+        fail("--report needs --out to be a file (the report is built from it)")
+    try:  # configs first: a bad key stops the run before anything is opened or loaded
+        scoring = ScoringConfig.from_yaml(scoring_config)
+        cleaning = CleaningConfig.from_yaml(cleaning_config)
+    except (ConfigError, FileNotFoundError, ValueError, OSError) as exc:
+        fail(str(exc))
+    with batch_output(paths, out, resume) as writer:
+        loading(f"model {model or 'shipped'}")
+        try:
+            pipeline = ScorePipeline.from_pretrained(
+                model,
+                threads=threads,
+                scoring_config=scoring,
+                cleaning_config=cleaning,
+                clean=not no_clean,
+                batch_size=batch_size,
+                precision=precision,
+            )
+        except (ConfigError, ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
+            fail(str(exc))
+        total = None if quiet else count_inputs(paths)
+        counts = run_batch(
+            paths,
+            writer,
+            pipeline.process,
+            chunk_size=chunk_size,
+            show_progress=not quiet,
+            prepare=pipeline.prepare,
+            input_options=options,
+            total=total,
+        )
+    if report is not None:
+        from annotator.report import write_report
+
+        n = write_report(out, report, limit=report_limit, model_version=pipeline.model_version)
+        typer.echo(f"wrote report of {n} records to {report}", err=True)
+    finish(counts, out, fail_on_error)
 
 
-_register_optional_commands()
+from annotator.cli_retrain import retrain  # noqa: E402  (defined in its own module; a broken module fails loudly)
+from annotator.labelstudio.cli import app as ls_app  # noqa: E402
+
+app.command("retrain")(retrain)
+
+app.add_typer(ls_app, name="ls", help="Label Studio rounds: setup a project, push pre-annotated articles, pull corrections.")
 
 
 def main() -> None:

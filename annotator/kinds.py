@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from annotator.configcheck import ConfigError, Int, ListOf, Num, Regex, Str, check, load_yaml
+from annotator.resources import config_file
 from annotator.schema import Attribution, Span
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "kinds.yaml"
+DEFAULT_CONFIG = config_file("kinds.yaml")
 HEAD_NAME = "kind_head.safetensors"
 KINDS = ("information", "stance", "refusal")  # the head's classes; refusal becomes information + declined
 _WORD = re.compile(r"[a-z’']+")

@@ -1,8 +1,8 @@
 """The scoring job: read -> clean -> tag -> link -> type sources -> find claims -> score -> write.
 
 Each stage is a small function of the one data model (``Article`` -> ``AnnotatedArticle``); this module
-only wires them and adds the ``annotator score`` command to the CLI (``register(app)``, called by
-``annotator/cli.py``). The record written per article is the ``annotate`` record (on the *cleaned* text)
+only wires them; the ``annotator score`` command (``annotator/cli.py``) calls it. The record written per
+article is the ``annotate`` record (on the *cleaned* text)
 plus ``sources``, ``claims``, ``score`` and a ``cleaning`` summary.
 """
 
@@ -10,30 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from annotator.clean import CleaningConfig, clean_article
-from annotator.cli_options import (
-    BatchSizeOption,
-    ChunkSizeOption,
-    FailOnErrorOption,
-    IdFieldOption,
-    InputPaths,
-    OutOption,
-    QuietOption,
-    ResumeOption,
-    StdinFormatOption,
-    TextFieldOption,
-    ThreadsOption,
-    TitleFieldOption,
-    batch_output,
-    fail,
-    finish,
-    input_options,
-    loading,
-)
 from annotator.inputs import Item
 from annotator.layout import find_furniture
 from annotator.schema import AnnotatedArticle, Article, RecordError
@@ -74,6 +53,7 @@ class ScorePipeline:
         cleaning_config: CleaningConfig | str | Path | None = None,
         clean: bool = True,
         batch_size: int = 32,
+        precision: str = "auto",
     ) -> ScorePipeline:
         """The shipped model (or ``model``) with its claims head, and the configs (validated here, before any work)."""
         from annotator.claims import ClaimDetector
@@ -81,7 +61,7 @@ class ScorePipeline:
 
         scoring = scoring_config if isinstance(scoring_config, ScoringConfig) else ScoringConfig.from_yaml(scoring_config)
         cleaning = cleaning_config if isinstance(cleaning_config, CleaningConfig) else CleaningConfig.from_yaml(cleaning_config)
-        tagger = Tagger.from_pretrained(model, threads=threads)
+        tagger = Tagger.from_pretrained(model, threads=threads, precision=precision)
         detector = ClaimDetector.for_tagger(tagger)
         return cls(tagger, detector, scoring, cleaning, clean=clean, batch_size=batch_size)
 
@@ -127,88 +107,3 @@ class ScorePipeline:
         ok = [p for p in prepared if isinstance(p, Article)]
         records = iter(self.process(ok)) if ok else iter(())
         return [p.to_record() if isinstance(p, RecordError) else next(records) for p in prepared]
-
-
-# ---------------------------------------------------------------------------------------------- CLI
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``annotator score`` to the CLI."""
-
-    @app.command("score")
-    def score(
-        paths: InputPaths,
-        out: OutOption,
-        report: Annotated[
-            Path | None, typer.Option("--report", help="Also write a self-contained HTML report (batch summary + one section per article).")
-        ] = None,
-        model: Annotated[
-            Path | None,
-            typer.Option("--model", help="Model directory with its claims head (default: $ANNOTATOR_MODEL or models/attribution-minilm)."),
-        ] = None,
-        scoring_config: Annotated[Path | None, typer.Option("--scoring-config", help="Score rubric YAML (default: configs/scoring.yaml).")] = None,
-        cleaning_config: Annotated[Path | None, typer.Option("--cleaning-config", help="Boilerplate cleaning YAML (default: configs/cleaning.yaml).")] = None,
-        no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the text as given (no boilerplate removal, no language check).")] = False,
-        report_limit: Annotated[int, typer.Option(help="Articles shown in full in the report (the summary always covers every record).")] = 500,
-        batch_size: BatchSizeOption = 32,
-        chunk_size: ChunkSizeOption = 16,
-        threads: ThreadsOption = None,
-        resume: ResumeOption = False,
-        quiet: QuietOption = False,
-        fail_on_error: FailOnErrorOption = False,
-        id_field: IdFieldOption = "id",
-        text_field: TextFieldOption = "text",
-        title_field: TitleFieldOption = "title",
-        stdin_format: StdinFormatOption = "jsonl",
-    ) -> None:
-        """Score how well each article is sourced (0-100, with reasons), after removing page boilerplate.
-
-        Each output record is the annotate record on the CLEANED text (offsets refer to it) plus sources, claims, score and cleaning.
-
-        Bad inputs (missing, empty, binary, invalid UTF-8, unsupported formats, repeated ids, not English, nothing left after
-        cleaning) get an error record; the batch goes on. Exit status: 0; 1 with --fail-on-error when any error record was
-        written; 2 for a usage error.
-        """
-        from annotator.batch import run_batch
-        from annotator.configcheck import ConfigError
-        from annotator.inputs import count_inputs
-        from annotator.tagger import ModelLoadError
-
-        options = input_options(id_field, text_field, title_field, stdin_format)
-        if report is not None and str(out) == "-":
-            fail("--report needs --out to be a file (the report is built from it)")
-        try:  # configs first: a bad key stops the run before anything is opened or loaded
-            scoring = ScoringConfig.from_yaml(scoring_config)
-            cleaning = CleaningConfig.from_yaml(cleaning_config)
-        except (ConfigError, FileNotFoundError, ValueError, OSError) as exc:
-            fail(str(exc))
-        with batch_output(paths, out, resume) as writer:
-            loading(f"model {model or 'shipped'}")
-            try:
-                pipeline = ScorePipeline.from_pretrained(
-                    model,
-                    threads=threads,
-                    scoring_config=scoring,
-                    cleaning_config=cleaning,
-                    clean=not no_clean,
-                    batch_size=batch_size,
-                )
-            except (ConfigError, ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
-                fail(str(exc))
-            total = None if quiet else count_inputs(paths)
-            counts = run_batch(
-                paths,
-                writer,
-                pipeline.process,
-                chunk_size=chunk_size,
-                show_progress=not quiet,
-                prepare=pipeline.prepare,
-                input_options=options,
-                total=total,
-            )
-        if report is not None:
-            from annotator.report import write_report
-
-            n = write_report(out, report, limit=report_limit, model_version=pipeline.model_version)
-            typer.echo(f"wrote report of {n} records to {report}", err=True)
-        finish(counts, out, fail_on_error)

@@ -13,32 +13,24 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from annotator.bio import bio_to_spans, viterbi_bio
 from annotator.kinds import KindConfig, KindHead, assign_kinds
 from annotator.linking import Linker
+from annotator.modeling.decoding import decode, transitions_of
 from annotator.modeling.modeling import ModelLoadError, TaggerModel
+from annotator.modeling.precision import apply as apply_precision
+from annotator.modeling.precision import choose as choose_precision
 from annotator.modeling.windows import EncodedDoc, encode, predict_word_log_probs
-from annotator.schema import AnnotatedArticle, Article, Span
+from annotator.resources import models_dir
+from annotator.schema import AnnotatedArticle, Article
 
 __all__ = ["ModelLoadError", "Tagger", "decode", "default_model_dir"]
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-minilm"
+DEFAULT_MODEL_DIR = models_dir() / "attribution-minilm"
 
 
 def default_model_dir() -> Path:
     """``$ANNOTATOR_MODEL`` if set, else the model shipped in ``models/``."""
     return Path(os.environ.get("ANNOTATOR_MODEL", DEFAULT_MODEL_DIR))
-
-
-def decode(text: str, doc: EncodedDoc, log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | None = None) -> list[Span]:
-    """BIO-constrained Viterbi over word log-probabilities (plus optional weighted transition scores), then
-    words -> character spans. Each span's score is the mean probability of its words' decoded tags.
-    """
-    if len(doc.words) == 0:
-        return []
-    path = viterbi_bio(log_probs, transitions)
-    probs = np.exp(log_probs[np.arange(len(path)), path])
-    return bio_to_spans(text, doc.words, [tags[i] for i in path], probs.tolist())
 
 
 class Tagger:
@@ -59,23 +51,27 @@ class Tagger:
         self.directory = directory
         self.kind_head = kind_head
         self.kind_config = kind_config or KindConfig.from_yaml()
+        self.precision = "fp32"
+        self.precision_reason = "default"
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path | None = None, threads: int | None = None) -> Tagger:
+    def from_pretrained(cls, directory: str | Path | None = None, threads: int | None = None, precision: str = "auto") -> Tagger:
+        """Load a model directory; ``precision`` is ``auto`` (the fastest this CPU runs natively that kept dev
+        accuracy, ``annotator.modeling.precision``), ``fp32``, ``bf16`` or ``int8``."""
         directory = Path(directory) if directory is not None else default_model_dir()
         if not directory.is_dir():
             raise ModelLoadError(f"model directory not found: {directory}")
         if threads:
             torch.set_num_threads(threads)
+        chosen, why = choose_precision(precision, directory)
         model, tokenizer = TaggerModel.from_pretrained(directory)
-        return cls(model, tokenizer, Linker.load(directory), directory, KindHead.load(directory))
+        tagger = cls(apply_precision(model, chosen), tokenizer, Linker.load(directory), directory, KindHead.load(directory))
+        tagger.precision, tagger.precision_reason = chosen, why
+        return tagger
 
     @property
     def transitions(self) -> np.ndarray | None:
-        cfg = self.model.config
-        if not cfg.transition_scores or not cfg.transition_weight:
-            return None
-        return cfg.transition_weight * np.asarray(cfg.transition_scores, dtype=float)
+        return transitions_of(self.model)
 
     @property
     def model_version(self) -> str:

@@ -35,12 +35,18 @@ def _sentencizer():
     return nlp
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence character ranges (trimmed of surrounding whitespace), paragraphs never joined.
 
     spaCy's rule-based sentencizer knows abbreviations such as "Jan." and "U.S."; blank lines always end
-    a sentence because headlines and list items carry no final punctuation.
+    a sentence because headlines and list items carry no final punctuation. Split once per text: the linker,
+    the claims stage and the scorer all ask for the same article's sentences (a small cache keyed on the text).
     """
+    return _sentences(text)
+
+
+@lru_cache(maxsize=16)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
         base = block.start()
@@ -54,4 +60,4 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 end -= 1
             if end > start:
                 out.append((start, end))
-    return out
+    return tuple(out)

@@ -43,9 +43,10 @@ def tagger():
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real tagger trained for a few steps on our brat fixtures (real MiniLM weights, no mocks)."""
-    from annotator.modeling.trainer import TrainConfig, train
+    from annotator.modeling.trainer import TrainConfig
+    from annotator.workflows.training import train_model
 
     cfg = TrainConfig.from_yaml(ROOT / "tests" / "fixtures" / "train-tiny.yaml")
     out = tmp_path_factory.mktemp("tiny-model")
-    train(cfg, output=out, config_path=ROOT / "tests" / "fixtures" / "train-tiny.yaml", log=lambda m: None)
+    train_model(cfg, output=out, config_path=ROOT / "tests" / "fixtures" / "train-tiny.yaml", log=lambda m: None)
     return out

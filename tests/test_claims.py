@@ -285,27 +285,27 @@ def test_find_claims_on_an_article(detector: ClaimDetector, tagger) -> None:
     claims = detector.find_claims(annotated)
     assert claims, "the two factual sentences with numbers should be claims"
     for claim in claims:
-        assert set(claim) == {"start", "end", "text", "checkworthy", "attributed", "attribution"}
-        assert text[claim["start"] : claim["end"]] == claim["text"]
-        assert claim["checkworthy"] >= detector.config.threshold
-        assert claim["checkworthy"] == round(claim["checkworthy"], 4)
-        assert (claim["attribution"] is not None) == claim["attributed"]
-    starts = [c["start"] for c in claims]
+        assert set(claim.to_dict()) == {"start", "end", "text", "checkworthy", "attributed", "attribution"}
+        assert text[claim.start : claim.end] == claim.text
+        assert claim.checkworthy >= detector.config.threshold
+        assert claim.checkworthy == round(claim.checkworthy, 4)
+        assert (claim.attribution is not None) == claim.attributed
+    starts = [c.start for c in claims]
     assert starts == sorted(starts)
-    texts = [c["text"] for c in claims]
+    texts = [c.text for c in claims]
     assert not any(t.startswith(("Good evening", "I think")) for t in texts), texts
-    prison = next((c for c in claims if c["text"].startswith("The state spent")), None)
+    prison = next((c for c in claims if c.text.startswith("The state spent")), None)
     assert prison is not None, texts
-    if prison["attributed"]:  # the tagger found the attribution: it must be the one whose cue is "said"
-        attribution = next(a for a in annotated.attributions if a.id == prison["attribution"])
+    if prison.attributed:  # the tagger found the attribution: it must be the one whose cue is "said"
+        attribution = next(a for a in annotated.attributions if a.id == prison.attribution)
         cue = annotated.span_by_id().get(attribution.cue) if attribution.cue else None
         content = [annotated.span_by_id()[c] for c in attribution.content]
         assert (cue is not None and cue.text == "said") or content
     # Without the tagger's states the detector encodes the text itself: same sentences, same probabilities.
     plain = AnnotatedArticle(Article("speech", text), annotated.spans, annotated.attributions)
     again = detector.find_claims(plain)
-    assert [c["text"] for c in again] == texts
-    np.testing.assert_allclose([c["checkworthy"] for c in again], [c["checkworthy"] for c in claims], atol=2e-3)
+    assert [c.text for c in again] == texts
+    np.testing.assert_allclose([c.checkworthy for c in again], [c.checkworthy for c in claims], atol=2e-3)
 
 
 def test_find_claims_batch_matches_single_and_handles_empty(detector: ClaimDetector, tagger) -> None:
@@ -313,7 +313,7 @@ def test_find_claims_batch_matches_single_and_handles_empty(detector: ClaimDetec
     batch = detector.find_claims_batch(docs)
     assert batch[0] == []
     assert batch == [detector.find_claims(d) for d in docs]
-    assert [c["text"] for c in batch[1]] == ["Exports to Canada rose to $48 billion in 2021."]
+    assert [c.text for c in batch[1]] == ["Exports to Canada rose to $48 billion in 2021."]
     assert batch[2] == []
 
 
@@ -332,7 +332,7 @@ def test_head_from_another_tagger_is_refused(detector: ClaimDetector, tagger, tm
     foreign.save(tmp_path)
     with pytest.raises(ValueError, match="refit"):
         ClaimDetector.from_pretrained(tmp_path, tagger=tagger)
-    with pytest.raises(FileNotFoundError, match="train_claims.py"):
+    with pytest.raises(FileNotFoundError, match="annotator fit-claims"):
         ClaimDetector.from_pretrained(tmp_path / "empty")
 
 

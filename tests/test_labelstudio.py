@@ -270,13 +270,10 @@ def test_push_imports_articles_with_the_models_predictions(round_trip: Round, ta
                 expected_links.add((a.cue, a.source))
             expected_links.update((a.cue, c) for c in a.content if a.cue)
         assert links(pred.result) == expected_links
-        # per-region source type from annotator.sources (the mention's own type), when that stage exists
-        try:
-            from annotator.sources import analyze_sources
-        except ImportError:
-            expected_types = {}
-        else:
-            expected_types = {m["span"]: m["type"] or src["type"] for src in analyze_sources(doc, select=False) for m in src["mentions"]}
+        # per-region source type from annotator.sources (the mention's own type)
+        from annotator.sources import analyze_sources
+
+        expected_types = {m.span: m.type or src.type for src in analyze_sources(doc, select=False) for m in src.mentions}
         got_types = {r["id"]: r["value"]["choices"] for r in pred.result if r.get("from_name") == "source_type"}
         assert got_types == {k: [v] for k, v in expected_types.items() if v in SOURCE_TYPES}
 
@@ -429,7 +426,7 @@ def _model_version(directory: Path) -> str:
 def _retrain(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     run_env = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}))
     return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "retrain.py"), "--config", str(ROOT / "configs" / "retrain-tiny.yaml"), "--threads", "1", *args],
+        [sys.executable, "-m", "annotator", "retrain", "--config", str(ROOT / "configs" / "retrain-tiny.yaml"), "--threads", "1", *args],
         capture_output=True,
         text=True,
         timeout=900,

@@ -194,3 +194,15 @@ def test_help_describes_the_command() -> None:
     assert result.exit_code == 0
     for option in ("--out", "--report", "--model", "--resume", "--no-clean", "--scoring-config"):
         assert option in result.output
+
+
+def test_records_round_trip_through_the_typed_model(example_records: list[dict]) -> None:
+    """from_record -> to_record gives back every field of a score record: sources, mentions, claims, the score
+    with its components and flags, cleaning and furniture; the typed objects are what the stages pass on."""
+    from annotator.schema import AnnotatedArticle, Claim, Score, Source
+
+    for r in example_records:
+        doc = AnnotatedArticle.from_record(r)
+        assert all(isinstance(s, Source) for s in doc.sources) and all(isinstance(c, Claim) for c in doc.claims)
+        assert isinstance(doc.score, Score) and doc.score.overall == r["score"]["overall"]
+        assert json.loads(json.dumps(doc.to_record())) == r

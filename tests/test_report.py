@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from annotator.report import highlighted_text, histogram_svg, render_report
 from annotator.scoring import ScoringConfig
@@ -99,7 +100,7 @@ def test_report_escapes_ids_names_reasons_and_error_messages() -> None:
     assert page.count("<script") == 1  # the report's own script only
     assert "<img" not in page and "<i>1</i>" not in page and "<Lind>" not in page and "<claims>" not in page
     assert "Ana &lt;Lind&gt;" in page and "1 of 2 &lt;claims&gt;" in page
-    assert 'id="error-table"' in page and html.escape(HOSTILE_ID) in page
+    assert 'id="error-table"' in page and str(escape(HOSTILE_ID)) in page  # Jinja2 autoescape (markupsafe)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing is fetched from the network
 
 
@@ -197,3 +198,21 @@ def test_clicking_a_span_marks_its_attribution(report_path: Path, tmp_path: Path
         assert driver.save_screenshot(str(tmp_path / "clicked.png"))
     finally:
         driver.quit()
+
+
+def test_every_field_of_a_foreign_record_is_escaped() -> None:
+    """A record from a foreign --out file with markup in every field: none of it reaches the page as markup."""
+    bad = "<x onmouseover=alert(1)>"
+    record = {
+        "id": bad, "text": f"He said {bad} here.",
+        "spans": [{"id": bad, "start": 0, "end": 2, "label": bad, "text": "He"}],
+        "attributions": [{"id": bad, "source": bad, "cue": None, "content": []}],
+        "sources": [{"id": bad, "type": bad, "specificity": bad, "count": bad, "name": bad, "affiliation": bad, "relayed_by": bad,
+                     "mentions": [{"text": bad}]}],
+        "claims": [{"start": 0, "end": 5, "text": bad, "checkworthy": bad, "attributed": True, "attribution": bad}],
+        "score": {"overall": bad, "flags": [bad], "components": {bad: {"value": 0.5, "weight": 1.0, "reason": bad}}},
+        "cleaning": {"kept_lines": bad, "dropped_lines": bad, "dropped_stories": bad},
+    }  # fmt: skip
+    page = render_report([record], model_version=bad)
+    assert "<x" not in page
+    assert page.count("&lt;x onmouseover=alert(1)&gt;") >= 15

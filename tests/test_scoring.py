@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from annotator.configcheck import ConfigError
-from annotator.schema import AnnotatedArticle, Article, Attribution, Span
-from annotator.scoring import COMPONENTS, ScoringConfig, score_article, score_record
+from annotator.schema import AnnotatedArticle, Article, Attribution, Claim, Source, Span
+from annotator.scoring import COMPONENTS, ScoringConfig, score_record
+from annotator.scoring import score_article as score_typed
 from annotator.text import sentences
 from tests.scoring_articles import (
     ATTRIBUTION_TEMPLATES,
@@ -23,6 +24,16 @@ from tests.scoring_articles import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "configs" / "scoring.yaml"
+
+
+def score_article(doc: AnnotatedArticle, cfg: ScoringConfig | None = None) -> dict:
+    """The score as the record carries it (the typed Score, written out)."""
+    return score_typed(doc, cfg).to_dict()
+
+
+def _set(source: Source, **changes) -> None:
+    for key, value in changes.items():
+        setattr(source, key, value)
 
 
 # ------------------------------------------------------------------------------------------ config
@@ -120,24 +131,21 @@ def _hand_annotated(extra_sentence: str = "") -> AnnotatedArticle:
         s = by_id[sid]
         return {"start": s.start, "end": s.end, "text": s.text, "span": sid}
 
-    doc.sources = [
+    doc.sources = [Source.from_dict(d) for d in [
         {"id": "src1", "type": "NAMED_PERSON", "specificity": 1.0, "count": 1, "plural": False, "name": "Ana Lind",
          "affiliation": None, "secondhand": False, "mentions": [mention("s1"), mention("s5")]},
         {"id": "src2", "type": "ANONYMOUS_VAGUE", "specificity": 0.05, "count": None, "plural": True, "name": "Officials",
          "affiliation": None, "secondhand": False, "mentions": [mention("s7")]},
-    ]  # fmt: skip
+    ]]  # fmt: skip
     ranges = sentences(TEXT)
-    doc.claims = [
-        {"start": s, "end": e, "text": doc.text[s:e], "checkworthy": 0.8, "attributed": i < 3, "attribution": f"a{i + 1}" if i < 3 else None}
-        for i, (s, e) in enumerate(ranges)
-    ]
+    doc.claims = [Claim(s, e, doc.text[s:e], 0.8, i < 3, f"a{i + 1}" if i < 3 else None) for i, (s, e) in enumerate(ranges)]
     return doc
 
 
 def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
     cfg = ScoringConfig.from_yaml(CONFIG)
     doc = _hand_annotated()
-    assert len(doc.claims) == 4 and doc.claims[-1]["text"] == "The bridge carries 9,000 cars a day."
+    assert len(doc.claims) == 4 and doc.claims[-1].text == "The bridge carries 9,000 cars a day."
     score = score_article(doc, cfg)
     comp = score["components"]
     assert set(comp) == set(COMPONENTS)
@@ -181,7 +189,7 @@ def test_signals_add_practice_and_reporting_sentences_are_not_claims() -> None:
     doc = _hand_annotated(extra)
     start = len(TEXT) + 1
     for s, e in ((start, doc.text.index(".", start) + 1), (doc.text.index("For this"), len(doc.text))):
-        doc.claims.append({"start": s, "end": e, "text": doc.text[s:e], "checkworthy": 0.9, "attributed": False, "attribution": None})
+        doc.claims.append(Claim(s, e, doc.text[s:e], 0.9))
     score = score_article(doc)
     assert {"sought_comment", "methodology_statement"} <= set(score["flags"])
     assert score["components"]["coverage"]["value"] == base["components"]["coverage"]["value"]  # not counted as claims
@@ -194,17 +202,17 @@ def test_signals_add_practice_and_reporting_sentences_are_not_claims() -> None:
 def test_flags_for_anonymous_secondhand_and_unattributed_articles() -> None:
     doc = _hand_annotated()
     for src in doc.sources:
-        src.update(type="ANONYMOUS_DESCRIBED", specificity=0.3, name=None)
+        _set(src, type="ANONYMOUS_DESCRIBED", specificity=0.3, name=None)
     score = score_article(doc)
     assert {"all_anonymous", "mostly_anonymous"} <= set(score["flags"])
     assert "on_record_quotes" not in score["flags"]
 
     doc = _hand_annotated()
-    doc.sources[0].update(type="MEDIA_OUTLET", name="Daily Ledger")
+    _set(doc.sources[0], type="MEDIA_OUTLET", name="Daily Ledger")
     assert "mostly_secondhand" in score_article(doc)["flags"]
 
     bare = AnnotatedArticle(Article("bare", TEXT))
-    bare.sources, bare.claims = [], [{"start": 0, "end": 10, "text": TEXT[:10], "checkworthy": 0.9, "attributed": False, "attribution": None}]
+    bare.sources, bare.claims = [], [Claim(0, 10, TEXT[:10], 0.9)]
     score = score_article(bare)
     assert {"no_attribution", "low_coverage"} <= set(score["flags"])
     assert score["overall"] < 5
@@ -214,8 +222,8 @@ def test_flags_for_anonymous_secondhand_and_unattributed_articles() -> None:
     assert "single_source" in score_article(single)["flags"]
 
 
-def _outlet(src: dict, name: str, kind: str = "MEDIA_OUTLET") -> None:
-    src.update(type=kind, name=name, affiliation=name, secondhand=True, specificity=0.6, count=1, plural=False)
+def _outlet(src: Source, name: str, kind: str = "MEDIA_OUTLET") -> None:
+    _set(src, type=kind, name=name, affiliation=name, secondhand=True, specificity=0.6, count=1, plural=False)
 
 
 def test_other_outlets_are_worth_less_and_are_one_group() -> None:
@@ -235,7 +243,7 @@ def test_other_outlets_are_worth_less_and_are_one_group() -> None:
     assert comp["primary"]["value"] == 0.0
     # a named person relayed from another outlet keeps a named person's transparency (exempt from the cap)
     doc = _hand_annotated()
-    doc.sources[0].update(secondhand=True, relayed_by="Daily Ledger")
+    _set(doc.sources[0], secondhand=True, relayed_by="Daily Ledger")
     relayed = score_article(doc, cfg)["components"]
     assert relayed["transparency"]["value"] == own["transparency"]["value"]
     assert relayed["primary"]["value"] < own["primary"]["value"]
@@ -244,7 +252,7 @@ def test_other_outlets_are_worth_less_and_are_one_group() -> None:
 def test_the_reporting_outlet_and_refusals_are_not_sources() -> None:
     base = score_article(_hand_annotated())
     doc = _hand_annotated()
-    doc.sources[1].update(type="MEDIA_OUTLET", name="Tarn Courier", secondhand=True, reporter=True)
+    _set(doc.sources[1], type="MEDIA_OUTLET", name="Tarn Courier", secondhand=True, reporter=True)
     score = score_article(doc)
     assert score["stats"]["sources"] == 1 and score["components"]["primary"]["value"] == 1.0
     assert "mostly_secondhand" not in score["flags"] and score["stats"]["secondhand_share"] == 0.0
@@ -255,8 +263,8 @@ def test_the_reporting_outlet_and_refusals_are_not_sources() -> None:
     doc.spans += [Span("s10", start, start + 11, "SOURCE", "The council"), Span("s11", start + 12, start + 31, "CUE", "declined to comment")]
     doc.attributions.append(Attribution("a4", "s10", "s11", []))
     mention = {"start": start, "end": start + 11, "text": "The council", "span": "s10"}
-    doc.sources.append({"id": "src3", "type": "NAMED_ORGANIZATION", "specificity": 0.85, "count": 1, "plural": False, "name": "council",
-                        "affiliation": None, "secondhand": False, "mentions": [mention]})  # fmt: skip
+    doc.sources.append(Source.from_dict({"id": "src3", "type": "NAMED_ORGANIZATION", "specificity": 0.85, "count": 1, "plural": False, "name": "council",
+                        "affiliation": None, "secondhand": False, "mentions": [mention]}))  # fmt: skip
     refused = score_article(doc)
     assert refused["stats"]["sources"] == base["stats"]["sources"]
     assert "sought_comment" in refused["flags"]
@@ -333,3 +341,20 @@ def test_a_story_relaying_another_outlet_is_flagged_mostly_secondhand(pipeline) 
     assert "mostly_secondhand" in record["score"]["flags"], record["score"]["components"]["primary"]
     ledger = [s for s in record["sources"] if s["type"] == "MEDIA_OUTLET" and s["name"] == "Northern Ledger"]
     assert len(ledger) == 1 and len(ledger[0]["mentions"]) >= 3  # "the Northern Ledger newspaper", "The Ledger", ...
+
+
+SEEDS = ROOT.parent / "shared" / "samples" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/samples/seeds is not beside the checkout")
+def test_the_original_reuters_story_ranks_well_above_the_stories_that_relay_it(pipeline) -> None:
+    """The seed pages (cleaned, whole pipeline): the original story >= 15 points above each relaying story, and the
+    MEE story built on unnamed sources flagged mostly_anonymous."""
+    names = ["reuters-qaani-page-with-related", "newregion-iraq-groups-suspend", "iranintl-militias-halt-israel", "mee-groups-agree-truce"]
+    records = pipeline.score_texts([Article(n, (SEEDS / f"{n}.txt").read_text(encoding="utf-8")) for n in names])
+    by_id = {r["id"]: r["score"] for r in records}
+    original = by_id["reuters-qaani-page-with-related"]["overall"]
+    for relay in ("newregion-iraq-groups-suspend", "iranintl-militias-halt-israel"):
+        assert original >= by_id[relay]["overall"] + 15, (original, relay, by_id[relay]["overall"])
+        assert "mostly_secondhand" in by_id[relay]["flags"]
+    assert "mostly_anonymous" in by_id["mee-groups-agree-truce"]["flags"]

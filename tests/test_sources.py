@@ -54,7 +54,7 @@ def article(text: str, mentions: list[str], attributions: list[Attribution] | No
 
 
 def source_of(sources: list[dict], mention_text: str, occurrence: int = 0) -> dict:
-    hits = [s for s in sources for m in s["mentions"] if m["text"] == mention_text]
+    hits = [s for s in sources for m in s.mentions if m.text == mention_text]
     return hits[occurrence]
 
 
@@ -306,49 +306,49 @@ def story_sources() -> list[dict]:
 
 
 def test_every_source_span_is_in_exactly_one_source(story_sources: list[dict]) -> None:
-    spans = [m["span"] for s in story_sources for m in s["mentions"]]
+    spans = [m.span for s in story_sources for m in s.mentions]
     assert sorted(spans) == sorted(f"T{i + 1}" for i in range(len(STORY_MENTIONS)))
-    firsts = [s["mentions"][0]["start"] for s in story_sources]
+    firsts = [s.mentions[0].start for s in story_sources]
     assert firsts == sorted(firsts)
-    assert [s["id"] for s in story_sources] == [f"src{i + 1}" for i in range(len(story_sources))]
+    assert [s.id for s in story_sources] == [f"src{i + 1}" for i in range(len(story_sources))]
     for s in story_sources:
-        for m in s["mentions"]:
-            assert STORY[m["start"] : m["end"]] == m["text"]
+        for m in s.mentions:
+            assert STORY[m.start : m.end] == m.text
 
 
 def test_name_variants_cluster(story_sources: list[dict]) -> None:
     qaani = source_of(story_sources, "Esmail Qaani")
-    assert [m["text"] for m in qaani["mentions"]] == ["Esmail Qaani", "Qaani", "Commander Qaani"]
-    assert qaani["type"] == NAMED_PERSON and qaani["name"] == "Esmail Qaani"
+    assert [m.text for m in qaani.mentions] == ["Esmail Qaani", "Qaani", "Commander Qaani"]
+    assert qaani.type == NAMED_PERSON and qaani.name == "Esmail Qaani"
 
 
 def test_repeated_description_and_references_cluster(story_sources: list[dict]) -> None:
     official = source_of(story_sources, "a senior Iraqi security official")
-    assert [m["text"] for m in official["mentions"]] == ["a senior Iraqi security official", "the senior Iraqi security source", "He", "the official"]
-    assert official["type"] == ANONYMOUS_DESCRIBED
-    assert official["affiliation"] == "Iraqi"
-    assert official["count"] == 1 and official["plural"] is False
+    assert [m.text for m in official.mentions] == ["a senior Iraqi security official", "the senior Iraqi security source", "He", "the official"]
+    assert official.type == ANONYMOUS_DESCRIBED
+    assert official.affiliation == "Iraqi"
+    assert official.count == 1 and official.plural is False
 
 
 def test_pronoun_takes_nearest_compatible_source(story_sources: list[dict]) -> None:
     haddad = source_of(story_sources, "Lina Haddad, a lawmaker from the north")
-    assert [m["text"] for m in haddad["mentions"]] == ["Lina Haddad, a lawmaker from the north", "She"]
+    assert [m.text for m in haddad.mentions] == ["Lina Haddad, a lawmaker from the north", "She"]
 
 
 def test_documents_and_new_sources(story_sources: list[dict]) -> None:
     statement = source_of(story_sources, "A statement from the ministry")
-    assert statement["type"] == DOCUMENT
-    assert [m["text"] for m in statement["mentions"]] == ["A statement from the ministry", "The statement"]
+    assert statement.type == DOCUMENT
+    assert [m.text for m in statement.mentions] == ["A statement from the ministry", "The statement"]
     another = source_of(story_sources, "Another official")
-    assert [m["text"] for m in another["mentions"]] == ["Another official"]
+    assert [m.text for m in another.mentions] == ["Another official"]
     # a reference with nothing to point back to stays its own REFERENCE source
     leader = source_of(story_sources, "The militia leader")
-    assert leader["type"] == REFERENCE and len(leader["mentions"]) == 1
+    assert leader.type == REFERENCE and len(leader.mentions) == 1
 
 
 def test_counted_group_and_distinct_count(story_sources: list[dict]) -> None:
     group = source_of(story_sources, "two sources familiar with the trip")
-    assert group["count"] == 2 and group["plural"] is True and group["type"] == ANONYMOUS_VAGUE
+    assert group.count == 2 and group.plural is True and group.type == ANONYMOUS_VAGUE
     # Qaani, the two sources (2 people), the official, Haddad, the ministry, the statement, another official,
     # the unresolved militia leader
     assert len(story_sources) == 8
@@ -372,10 +372,10 @@ def test_outlet_name_variants_are_one_source() -> None:
     ledger = source_of(sources, "The Ledger")
     # the Ledger's own report is the Ledger (a document's named owner is the source)
     expected = ["the Northern Ledger newspaper", "The Ledger", "the Ledger's report", "The newspaper", "The Northern Ledger"]
-    assert [m["text"] for m in ledger["mentions"]] == expected
-    assert (ledger["type"], ledger["name"], ledger["secondhand"]) == (MEDIA_OUTLET, "Northern Ledger", True)
+    assert [m.text for m in ledger.mentions] == expected
+    assert (ledger.type, ledger.name, ledger.secondhand) == (MEDIA_OUTLET, "Northern Ledger", True)
     # a document of the outlet relays it too
-    assert (ledger["type"], ledger["secondhand"]) == (MEDIA_OUTLET, True)
+    assert (ledger.type, ledger.secondhand) == (MEDIA_OUTLET, True)
 
 
 def _attributed(text: str, mentions: list[str], told: list[int]) -> AnnotatedArticle:
@@ -408,12 +408,12 @@ RELAY_MENTIONS = [
 def test_a_source_that_told_another_outlet_is_relayed() -> None:
     sources = analyze_sources(_attributed(RELAY_STORY, RELAY_MENTIONS, told=[1]), select=False)  # Saleh: found without a cue
     outlet = source_of(sources, "The Lebanese newspaper Al-Akhbar")
-    assert (outlet["type"], outlet["secondhand"], outlet["reporter"]) == (MEDIA_OUTLET, True, False)
+    assert (outlet.type, outlet.secondhand, outlet.reporter) == (MEDIA_OUTLET, True, False)
     for mention in ("A commander in one of the factions", "Omar Saleh, a spokesman for the coalition"):
         relayed = source_of(sources, mention)
-        assert (relayed["secondhand"], relayed["relayed_by"]) == (True, "Al-Akhbar"), mention
+        assert (relayed.secondhand, relayed.relayed_by) == (True, "Al-Akhbar"), mention
     minister = source_of(sources, "Prime Minister Karim Said")
-    assert (minister["secondhand"], minister["relayed_by"]) == (False, None)
+    assert (minister.secondhand, minister.relayed_by) == (False, None)
 
 
 OWN_STORY = (
@@ -429,9 +429,9 @@ def test_the_reporting_outlet_is_the_reporter_not_a_source() -> None:
     doc = _attributed(OWN_STORY, ["three union officials", "The officials", "the Gazette"], told=[0])
     sources = analyze_sources(doc, select=False)
     officials = source_of(sources, "three union officials")
-    assert (officials["secondhand"], officials["relayed_by"]) == (False, None)
+    assert (officials.secondhand, officials.relayed_by) == (False, None)
     gazette = source_of(sources, "the Gazette")
-    assert (gazette["type"], gazette["reporter"], gazette["secondhand"]) == (MEDIA_OUTLET, True, False)
+    assert (gazette.type, gazette.reporter, gazette.secondhand) == (MEDIA_OUTLET, True, False)
     # the same outlet cited once for its earlier reporting is still the one reporting here
     assert reporting_outlet(outlet_mentions(OWN_STORY)) == "Harbour Gazette"
     # an outlet the article introduces with a descriptor is another outlet, however often it is told things
@@ -450,26 +450,26 @@ def test_outlet_mentions_and_their_roles() -> None:
 def test_unresolved_descriptions_of_unnamed_people() -> None:
     text = "The convoy turned back at the border, the senior Iraqi security source said."
     described = analyze_sources(article(text, ["the senior Iraqi security source"]), select=False)[0]
-    assert described["type"] == ANONYMOUS_DESCRIBED and described["mentions"][0]["type"] == REFERENCE
+    assert described.type == ANONYMOUS_DESCRIBED and described.mentions[0].type == REFERENCE
     text = "The road will reopen, the official said."
     bare = analyze_sources(article(text, ["the official"]), select=False)[0]
-    assert bare["type"] == REFERENCE  # a bare role may be someone the article names elsewhere
+    assert bare.type == REFERENCE  # a bare role may be someone the article names elsewhere
     text = "A member of the militia, who asked not to be named, said the order came late. The source said no more."
     sources = analyze_sources(article(text, ["A member of the militia, who asked not to be named", "The source"]), select=False)
-    assert len(sources) == 1 and [m["text"] for m in sources[0]["mentions"]] == ["A member of the militia, who asked not to be named", "The source"]
+    assert len(sources) == 1 and [m.text for m in sources[0].mentions] == ["A member of the militia, who asked not to be named", "The source"]
 
 
 def test_a_repeated_description_may_drop_the_name_prefix() -> None:
     text = "A source close to Prime Minister Rami al-Haddadi said the raid was a blow. The source close to Haddadi added that talks would go on."
     sources = analyze_sources(article(text, ["A source close to Prime Minister Rami al-Haddadi", "The source close to Haddadi"]), select=False)
-    assert len(sources) == 1 and sources[0]["type"] == ANONYMOUS_DESCRIBED
+    assert len(sources) == 1 and sources[0].type == ANONYMOUS_DESCRIBED
 
 
 def test_people_with_one_surname_stay_apart() -> None:
     text = "Anna Berg said the mill would close. Tomas Berg said it would not. Mrs. Berg later added a caveat."
     sources = analyze_sources(article(text, ["Anna Berg", "Tomas Berg", "Mrs. Berg"]), select=False)
     assert len(sources) == 2
-    assert [m["text"] for m in source_of(sources, "Anna Berg")["mentions"]] == ["Anna Berg", "Mrs. Berg"]
+    assert [m.text for m in source_of(sources, "Anna Berg").mentions] == ["Anna Berg", "Mrs. Berg"]
 
 
 def test_acronym_and_partitive_join() -> None:
@@ -479,10 +479,10 @@ def test_acronym_and_partitive_join() -> None:
     )
     sources = analyze_sources(article(text, ["The Rural Health Council", "several nurses", "RHC", "it", "Four of the nurses"]), select=False)
     council = source_of(sources, "RHC")
-    assert [m["text"] for m in council["mentions"]] == ["The Rural Health Council", "RHC", "it"]
+    assert [m.text for m in council.mentions] == ["The Rural Health Council", "RHC", "it"]
     nurses = source_of(sources, "several nurses")
-    assert [m["text"] for m in nurses["mentions"]] == ["several nurses", "Four of the nurses"]
-    assert nurses["count"] == 4
+    assert [m.text for m in nurses.mentions] == ["several nurses", "Four of the nurses"]
+    assert nurses.count == 4
 
 
 def test_first_person_in_a_quote_joins_the_speaker() -> None:
@@ -492,7 +492,7 @@ def test_first_person_in_a_quote_joins_the_speaker() -> None:
     doc = article(text, ["I", "Petra Novak, a ferry captain", "Novak"], [Attribution("A1", "T2", None, ["C1"])], [content])
     sources = analyze_sources(doc, select=False)
     assert len(sources) == 1
-    assert [m["text"] for m in sources[0]["mentions"]] == ["I", "Petra Novak, a ferry captain", "Novak"]
+    assert [m.text for m in sources[0].mentions] == ["I", "Petra Novak, a ferry captain", "Novak"]
 
 
 def test_distinct_source_count_rules() -> None:

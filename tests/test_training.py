@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,12 +42,12 @@ def test_reloaded_model_predicts_valid_spans_and_same_probabilities(tiny_model_d
 
 
 def test_training_is_reproducible_with_the_same_seed(tiny_model_dir, tmp_path):
-    from annotator.modeling.trainer import train
+    from annotator.workflows.training import train_model
 
     from .conftest import ROOT
 
     path = ROOT / "tests" / "fixtures" / "train-tiny.yaml"
-    train(TrainConfig.from_yaml(path), output=tmp_path, config_path=path, log=lambda m: None)
+    train_model(TrainConfig.from_yaml(path), output=tmp_path, config_path=path, log=lambda m: None)
     first = Tagger.from_pretrained(tiny_model_dir).word_log_probs(["He said it would rain."])[1][0]
     second = Tagger.from_pretrained(tmp_path).word_log_probs(["He said it would rain."])[1][0]
     np.testing.assert_allclose(first, second, atol=1e-3)
@@ -57,3 +58,19 @@ def test_bad_training_config_is_rejected_with_the_key_named(tmp_path):
     bad.write_text("optim:\n  epochz: 3\n")
     with pytest.raises(ValueError, match="epochz"):
         TrainConfig.from_yaml(bad)
+
+
+def test_train_refuses_to_overwrite_the_shipped_model(tmp_path):
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from annotator.tagger import DEFAULT_MODEL_DIR
+
+    from .conftest import ROOT
+
+    before = {p.name: p.stat().st_mtime_ns for p in Path(DEFAULT_MODEL_DIR).iterdir()}
+    config = ROOT / "tests" / "fixtures" / "train-tiny.yaml"
+    result = CliRunner().invoke(app, ["train", "--config", str(config), "--output", str(DEFAULT_MODEL_DIR)])
+    assert result.exit_code == 2
+    assert "refusing to write into the shipped model directory" in result.output
+    assert {p.name: p.stat().st_mtime_ns for p in Path(DEFAULT_MODEL_DIR).iterdir()} == before

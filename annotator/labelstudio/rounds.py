@@ -25,10 +25,10 @@ import numpy as np
 
 from annotator.labelstudio.client import LabelStudioClient, LabelStudioError
 from annotator.labelstudio.convert import ParsedResult, attribution_links, parse_result, task_payload
+from annotator.resources import config_file
 from annotator.schema import LABELS, AnnotatedArticle, Article, RecordError, Span
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LABEL_CONFIG = ROOT / "configs" / "labelstudio.xml"
+DEFAULT_LABEL_CONFIG = config_file("labelstudio.xml")
 SELECTIONS = ("uncertain", "random")
 
 
@@ -107,18 +107,15 @@ def uncertainty(log_probs: Sequence[np.ndarray]) -> list[float]:
 
 def predicted_source_types(doc: AnnotatedArticle) -> dict[str, str]:
     """SOURCE span id -> source type from ``annotator.sources`` (the mention's own type, e.g. REFERENCE for
-    "he", else its source's type); empty when that stage is not installed."""
-    try:
-        from annotator.sources import analyze_sources
-    except ImportError:
-        return {}
+    "he", else its source's type)."""
+    from annotator.sources import analyze_sources
+
     types: dict[str, str] = {}
-    for source in analyze_sources(doc, select=False) or []:
-        for mention in source.get("mentions") or []:
-            span_id = mention.get("span") if isinstance(mention, dict) else None
-            kind = (mention.get("type") if isinstance(mention, dict) else None) or source.get("type")
-            if span_id is not None and kind:
-                types[str(span_id)] = str(kind)
+    for source in analyze_sources(doc, select=False):
+        for mention in source.mentions:
+            kind = mention.type or source.type
+            if mention.span is not None and kind:
+                types[mention.span] = kind
     return types
 
 

@@ -41,7 +41,7 @@ class TaggerConfig:
     dropout: float = 0.1
     model_version: str = "untrained"
     # Decoding: Viterbi adds ``transition_weight * transition_scores[i][j]`` (log P(tag j | tag i) counted on
-    # the training split) to the BIO constraint; the weight is tuned on dev (scripts/tune_decoding.py).
+    # the training split) to the BIO constraint; the weight is tuned on dev by the trainer (tune_transition_weight).
     transition_scores: list[list[float]] | None = None
     transition_weight: float = 0.0
 

@@ -27,7 +27,7 @@ def render_model_card(metrics: dict) -> str:
         f" ({metrics.get('train_articles')} annotated articles, {metrics.get('train_windows')} windows).",
         f"- Selection and figures below: PolNeAR dev split ({metrics.get('dev_articles')} articles, one annotator"
         " per article, the first by file name). The test split was not used.",
-        "- Correction rounds from Label Studio are added by `scripts/retrain.py` when present (see metrics.json `config.data`).",
+        "- Correction rounds from Label Studio are added by `annotator retrain` when present (see metrics.json `config.data`).",
         "",
     ]
     if dev:

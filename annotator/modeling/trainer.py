@@ -20,6 +20,7 @@ from annotator.bio import TAG_TO_ID, spans_to_bio, transition_log_probs
 from annotator.configcheck import load_yaml
 from annotator.linking import Linker, linking_accuracy
 from annotator.modeling.configuration import TaggerConfig
+from annotator.modeling.decoding import decode, predict_docs
 from annotator.modeling.evaluation import evaluate_predictions, summary_line
 from annotator.modeling.model_card import write_model_card
 from annotator.modeling.modeling import TaggerModel
@@ -116,14 +117,6 @@ def build_windows(docs: list[AnnotatedArticle], tokenizer, config: TaggerConfig)
     return Dataset.from_dict(rows)
 
 
-def predict_docs(model: TaggerModel, tokenizer, linker: Linker, docs: list[AnnotatedArticle]) -> list[AnnotatedArticle]:
-    """Run the tagger on gold articles' texts (for dev evaluation during and after training)."""
-    from annotator.tagger import Tagger
-
-    tagger = Tagger(model, tokenizer, linker)
-    return tagger.annotate([d.article for d in docs])
-
-
 TRANSITION_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
@@ -137,7 +130,6 @@ def tune_transition_weight(model: TaggerModel, tokenizer, linker: Linker, dev_do
 
     from annotator.bio import bio_to_spans
     from annotator.modeling.windows import encode, predict_word_log_probs
-    from annotator.tagger import decode
 
     encoded = [encode(d.text, tokenizer) for d in dev_docs]
     log_probs = predict_word_log_probs(model, tokenizer, encoded)
@@ -185,11 +177,11 @@ def load_corpus(cfg: TrainConfig, base: Path) -> tuple[list[AnnotatedArticle], l
     train: list[AnnotatedArticle] = []
     dev: list[AnnotatedArticle] = []
     if cfg.data.polnear:
-        root = _resolve(cfg.data.polnear, base)
+        root = resolve_path(cfg.data.polnear, base)
         train = load_split(root / cfg.data.train_split, all_annotators=cfg.data.all_annotators)
         dev = load_split(root / cfg.data.dev_split)
     for extra in cfg.data.extra_train:
-        with open(_resolve(extra, base), encoding="utf-8") as f:
+        with open(resolve_path(extra, base), encoding="utf-8") as f:
             train.extend(AnnotatedArticle.from_record(json.loads(line)) for line in f if line.strip())
     if cfg.data.max_train_articles:
         train = train[: cfg.data.max_train_articles]
@@ -198,7 +190,7 @@ def load_corpus(cfg: TrainConfig, base: Path) -> tuple[list[AnnotatedArticle], l
     return train, dev
 
 
-def _resolve(path: str, base: Path) -> Path:
+def resolve_path(path: str, base: Path) -> Path:
     """Relative paths are tried from the working directory, then from the config's project root."""
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
@@ -217,7 +209,7 @@ def train(
     """Fine-tune, select the best epoch on dev, save the model directory; returns its metrics."""
     started = time.time()
     base = Path(config_path).resolve().parent.parent if config_path else Path.cwd()
-    output = Path(output or _resolve(cfg.output, base))
+    output = Path(output or resolve_path(cfg.output, base))
     if cfg.optim.threads:
         torch.set_num_threads(cfg.optim.threads)
     set_seed(cfg.optim.seed)
@@ -338,23 +330,8 @@ def train(
     }
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     write_model_card(output, metrics)
-    if cfg.data.claimbuster:
-        _fit_claims_head(output, _resolve(cfg.data.claimbuster, base), log)
     log(f"saved {output} ({_dir_size_mb(output):.1f} MB)")
     return metrics
-
-
-def _fit_claims_head(model_dir: Path, claimbuster: Path, log) -> None:
-    """The claim detector is a second head on this tagger's encoder states, so every new tagger gets a new
-    head (annotator.claims); without ClaimBuster the model is still saved, with a warning."""
-    if not claimbuster.exists():
-        log(f"warning: {claimbuster} not found: no claims head written (the score command needs one)")
-        return
-    from annotator.claims import fit_claims_head
-
-    claims = fit_claims_head(model_dir, claimbuster)
-    dev = claims.get("dev", claims)
-    log(f"claims head: {json.dumps(dev)[:300]}")
 
 
 def _dir_size_mb(path: Path) -> float:

@@ -148,7 +148,7 @@ def predict_word_log_probs(
         input_ids, mask, shape_ids, _ = collate(feats, tokenizer.pad_token_id)
         logits, hidden = model.forward_with_hidden(input_ids, mask, shape_ids)
         log_probs = torch.log_softmax(logits.float(), dim=-1).numpy()
-        hidden_np = hidden.numpy() if want_hidden else None
+        hidden_np = hidden.to(torch.float16).numpy() if want_hidden else None
         for row, i in enumerate(batch):
             win = windows[i]
             doc = docs[win.doc]

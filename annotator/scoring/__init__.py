@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from annotator.schema import AnnotatedArticle
+from annotator.schema import AnnotatedArticle, ComponentScore, Score
 from annotator.scoring.components import REGISTRY, component
 from annotator.scoring.config import DEFAULT_CONFIG, SIGNALS, ScoringConfig, load_config
 from annotator.scoring.context import ScoreContext, build_context
@@ -46,7 +46,7 @@ def component_values(doc: AnnotatedArticle, config: ScoringConfig | None = None,
     return {name: REGISTRY[name](ctx)["value"] for name in names}
 
 
-def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) -> dict[str, Any]:
+def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) -> Score:
     """The ``score`` field of a record: overall (calibrated 0-100), raw (weighted sum, 0-1), components (value,
     weight, spans, reason), flags with their spans, evidence sentences and statistics.
 
@@ -54,26 +54,26 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
     """
     cfg = config or load_config()
     ctx = build_context(doc, cfg)
-    components: dict[str, dict[str, Any]] = {}
+    components: dict[str, ComponentScore] = {}
     for name, weight in cfg.weights.items():
         part = REGISTRY[name](ctx)
-        components[name] = {"value": part.pop("value"), "weight": weight, **part}
-    raw = sum(c["weight"] * c["value"] for c in components.values())
-    coverage = components["coverage"]["value"] if "coverage" in components else REGISTRY["coverage"](ctx)["value"]
+        components[name] = ComponentScore(part.pop("value"), weight, part.pop("spans"), part.pop("reason"), part)
+    raw = sum(c.weight * c.value for c in components.values())
+    coverage = components["coverage"].value if "coverage" in components else REGISTRY["coverage"](ctx)["value"]
     flags, flag_spans = find_flags(ctx, coverage)
     from annotator.scoring.components import people_counts, secondhand_share
 
     own, relayed, method = people_counts(ctx)
     known = ctx.known
     total = sum(s.weight for s in known)
-    return {
-        "overall": round(cfg.to_score(raw), 1),
-        "raw": round(raw, 4),
-        "components": components,
-        "flags": flags,
-        "flag_spans": flag_spans,
-        "evidence": {k: [{"start": s, "end": e, "text": ctx.text[s:e]} for s, e in v] for k, v in ctx.signals.items()},
-        "stats": {
+    return Score(
+        overall=round(cfg.to_score(raw), 1),
+        raw=round(raw, 4),
+        components=components,
+        flags=flags,
+        flag_spans=flag_spans,
+        evidence={k: [{"start": s, "end": e, "text": ctx.text[s:e]} for s, e in v] for k, v in ctx.signals.items()},
+        stats={
             "sources": len(known),
             "independent_sources": len(ctx.own),
             "references": len(ctx.sources) - len(known),
@@ -84,12 +84,10 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
             "secondhand_share": round(secondhand_share(ctx), 4),
             "top_source_share": round(max((s.weight for s in known), default=0) / total, 4) if total else 0.0,
         },
-    }
+    )
 
 
 def score_record(record: Mapping[str, Any], config: ScoringConfig | None = None) -> dict[str, Any]:
-    """Score a JSONL record that already has ``spans``, ``attributions``, ``sources`` and ``claims``."""
-    doc = AnnotatedArticle.from_record(dict(record))
-    doc.sources = list(record.get("sources") or [])
-    doc.claims = list(record.get("claims") or [])
-    return score_article(doc, config)
+    """The ``score`` field for a JSONL record that already has ``spans``, ``attributions``, ``sources`` and
+    ``claims`` (as written by ``annotator score``)."""
+    return score_article(AnnotatedArticle.from_record(dict(record)), config).to_dict()

@@ -47,7 +47,7 @@ def coverage(ctx: ScoreContext) -> Component:
     """Share of check-worthy claims carried by an information attribution."""
     claims, attributed = ctx.claims, ctx.attributed_claims
     by_id = {a.id: a for a in ctx.attributions}
-    earned = {x for c in attributed for x in (by_id[c["attribution"]].source, by_id[c["attribution"]].cue) if x}
+    earned = {x for c in attributed for x in (by_id[c.attribution].source, by_id[c.attribution].cue) if x}
     if not claims:
         return result(ctx.cfg["coverage"]["no_claims_value"], [], "no check-worthy claims found (neutral value)")
     return result(len(attributed) / len(claims), ctx.sort_ids(earned), f"{len(attributed)} of {plural(len(claims), 'check-worthy claim')} attributed")
@@ -59,7 +59,7 @@ def attributed_claims(ctx: ScoreContext) -> Component:
     n = len(ctx.attributed_claims)
     half = ctx.cfg["attributed_claims"]["half_saturation"]
     by_id = {a.id: a for a in ctx.attributions}
-    earned = {x for c in ctx.attributed_claims for x in (by_id[c["attribution"]].cue,) if x}
+    earned = {x for c in ctx.attributed_claims for x in (by_id[c.attribution].cue,) if x}
     return result(saturating(n, half), ctx.sort_ids(earned), f"{plural(n, 'attributed claim')} (half value at {half:g})", count=n)
 
 
@@ -113,8 +113,8 @@ def people_counts(ctx: ScoreContext) -> tuple[int, int, int]:
     """(own people, people through other outlets, people named in a methodology statement)."""
     from annotator.sources import distinct_source_count
 
-    own = distinct_source_count([dict(s.raw) for s in ctx.known if not s.secondhand])
-    relayed = distinct_source_count([dict(s.raw) for s in ctx.known if s.secondhand])
+    own = distinct_source_count([s.raw for s in ctx.known if not s.secondhand])
+    relayed = distinct_source_count([s.raw for s in ctx.known if s.secondhand])
     return own, relayed, methodology_people(ctx.text, ctx.signals["methodology"], ctx.cfg)
 
 
@@ -174,7 +174,7 @@ def spread(ctx: ScoreContext) -> Component:
     top, share = top_source(ctx)
     if top is None:
         return result(0.0, [], "no sources")
-    name = top.name or (top.raw.get("mentions") or [{}])[0].get("text", top.id)
+    name = top.name or (top.raw.mentions[0].text if top.raw.mentions else top.id)
     return result(1.0 - share if len(ctx.known) > 1 else 0.0, top.span_ids, f"{share:.0%} of attributions rest on the top source ({name})")
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.configcheck import Bool, ConfigError, Int, ListOf, MapOf, Num, Regex, Str, check, check_sums_to_one, load_yaml
+from annotator.resources import config_file
 from annotator.schema import SOURCE_TYPES
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent.parent / "configs" / "scoring.yaml"
+DEFAULT_CONFIG = config_file("scoring.yaml")
 SIGNALS = ("direct_quotes", "methodology", "sought_comment", "anonymity_reason", "documents_obtained")
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

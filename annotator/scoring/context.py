@@ -8,13 +8,11 @@ any of them re-deciding what the sources stage decided (who is a source, secondh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from annotator.schema import AnnotatedArticle, Attribution
+from annotator.schema import AnnotatedArticle, Attribution, Claim, Source
 from annotator.scoring.config import NUMBER_WORDS, ScoringConfig
-from annotator.text import sentences
 
 ANONYMOUS_TYPES = ("ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE")
 ON_RECORD_TYPES = ("NAMED_PERSON", "NAMED_ORGANIZATION", "DOCUMENT")
@@ -36,7 +34,7 @@ class ScoredSource:
     secondhand: bool
     relayed_by: str | None
     ranges: list[Range]
-    raw: Mapping[str, Any]
+    raw: Source
     relayed_interview: bool = False  # words from an interview or broadcast given to another outlet
     leaked: bool = False  # documents leaked, hacked or released by others
 
@@ -60,8 +58,8 @@ class ScoreContext:
     attributions: list[Attribution]
     sources: list[ScoredSource]
     source_of_span: dict[str, ScoredSource]
-    claims: list[Mapping[str, Any]]
-    attributed_claims: list[Mapping[str, Any]]
+    claims: list[Claim]
+    attributed_claims: list[Claim]
     order: dict[str, Range] = field(default_factory=dict)
 
     @property
@@ -106,13 +104,12 @@ def _norm(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", text) or None
 
 
-def is_secondhand(source: Mapping[str, Any], cfg: ScoringConfig) -> bool:
+def is_secondhand(source: Source, cfg: ScoringConfig) -> bool:
     """Another outlet's reporting: marked so by the sources stage, of a secondhand type, or named with a media
     word in any mention ("the Iraqi newspaper Al-Mada", "the regional broadcaster Valley One")."""
-    if source.get("secondhand") or source.get("relayed_by") or str(source.get("type")) in cfg["primary"]["secondhand_types"]:
+    if source.secondhand or source.relayed_by or source.type in cfg["primary"]["secondhand_types"]:
         return True
-    texts = [str(m.get("text", "")) for m in source.get("mentions", [])]
-    return any(p.search(t) for p in cfg.media_words for t in texts)
+    return any(p.search(m.text) for p in cfg.media_words for m in source.mentions)
 
 
 def _signal_sentences(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> dict[str, list[Range]]:
@@ -163,7 +160,7 @@ def _mark_relayed(text: str, sentence_ranges: Sequence[Range], sources: list[Sco
     """Relayed material is secondhand: words given in an interview or broadcast to another outlet ("told MSNBC",
     "in an interview with Fox News") and documents leaked or released by others ("emails released by WikiLeaks").
     A match naming the reporting outlet itself ("told Reuters" in a Reuters story) is the outlet's own interview."""
-    own = {n for n in (_norm(str(s.get("name") or "")) for s in doc.sources or [] if s.get("reporter")) if n}
+    own = {n for n in (_norm(s.name or "") for s in doc.sources or [] if s.reporter) if n}
     publisher = _norm(str(doc.article.meta.get("publisher") or ""))
     if publisher:
         own.add(publisher)
@@ -190,7 +187,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
 
     text = doc.text
     spans = doc.span_by_id()
-    sentence_ranges = sentences(text)
+    sentence_ranges = doc.sentences
     signals = _signal_sentences(text, sentence_ranges, cfg)
     info = _information(doc, cfg)
     carried: dict[str, int] = {}
@@ -201,28 +198,25 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
     source_of_span: dict[str, ScoredSource] = {}
     max_spec = cfg["transparency"]["max_specificity"]
     for raw in doc.sources or []:
-        mentions = [m for m in raw.get("mentions", []) if isinstance(m, Mapping)]
-        ranges = [(int(m["start"]), int(m["end"])) for m in mentions if "start" in m and "end" in m]
-        span_ids = [m["span"] for m in mentions if m.get("span") in spans]
-        if raw.get("reporter") or (span_ids and all(_inside_any(s, e, signals["methodology"]) for s, e in ranges)):
+        ranges = [(m.start, m.end) for m in raw.mentions]
+        span_ids = [m.span for m in raw.mentions if m.span in spans]
+        if raw.reporter or (span_ids and all(_inside_any(s, e, signals["methodology"]) for s, e in ranges)):
             continue  # the reporting outlet itself ("Reuters talked to ...", "told MEE"), not a source
         n_attr = sum(carried.get(sid, 0) for sid in span_ids)
         derived = bool(ranges) and not span_ids  # named in a methodology or a citing sentence, not a tagged span
         if n_attr == 0 and not derived and not cfg["sources"]["count_unlinked"]:
             continue  # a SOURCE span that no information attribution uses
-        spec = raw.get("specificity")
-        spec_value = float(spec) if isinstance(spec, (int, float)) and not isinstance(spec, bool) else 0.0
         src = ScoredSource(
-            id=str(raw.get("id")),
-            type=str(raw.get("type", "REFERENCE")),
-            specificity=max(0.0, min(1.0, spec_value / max_spec)),
-            people=distinct_source_count([dict(raw)]),
+            id=raw.id,
+            type=raw.type,
+            specificity=max(0.0, min(1.0, raw.specificity / max_spec)),
+            people=distinct_source_count([raw]),
             weight=max(1, n_attr),
             span_ids=span_ids,
-            affiliation=_norm(raw.get("affiliation")),
-            name=_norm(raw.get("name")),
+            affiliation=_norm(raw.affiliation),
+            name=_norm(raw.name),
             secondhand=is_secondhand(raw, cfg),
-            relayed_by=raw.get("relayed_by"),
+            relayed_by=raw.relayed_by,
             ranges=ranges,
             raw=raw,
         )
@@ -232,9 +226,9 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
     _mark_relayed(text, sentence_ranges, sources, doc, cfg)
     reporting = signals["methodology"] + signals["sought_comment"]
     min_cw = cfg["coverage"]["min_checkworthy"]
-    claims = [c for c in (doc.claims or []) if float(c.get("checkworthy", 1.0)) >= min_cw and not any(_overlaps((c["start"], c["end"]), r) for r in reporting)]
+    claims = [c for c in (doc.claims or []) if c.checkworthy >= min_cw and not any(_overlaps((c.start, c.end), r) for r in reporting)]
     info_ids = {a.id for a in info}
-    attributed = [c for c in claims if c.get("attribution") in info_ids]
+    attributed = [c for c in claims if c.attribution in info_ids]
     return ScoreContext(
         doc=doc,
         cfg=cfg,

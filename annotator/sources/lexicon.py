@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.configcheck import load_yaml
+from annotator.resources import config_file
 from annotator.schema import SOURCE_TYPES
 from annotator.sources.tokens import _split_words
 
-CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "configs" / "sources.yaml"
+CONFIG_PATH = config_file("sources.yaml")
 
 NAMED_PERSON = "NAMED_PERSON"
 NAMED_ORGANIZATION = "NAMED_ORGANIZATION"

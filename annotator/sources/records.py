@@ -1,6 +1,6 @@
 """From clustered mentions to the record's sources, and counting them.
 
-``_entity_record`` turns one clustered source into its dict (type, specificity, count, name, affiliation,
+``_entity_record`` turns one clustered source into its typed :class:`~annotator.schema.Source` (type, specificity, count, name, affiliation,
 secondhand/relayed/reporter flags, mentions; docs/sources.md, Record fields); ``distinct_source_count`` and
 ``source_type_counts`` count the sources of a record.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from annotator.schema import SOURCE_TYPES, Span
+from annotator.schema import SOURCE_TYPES, Mention, Source, Span
 from annotator.sources.clustering import _Entity
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
@@ -40,7 +40,7 @@ def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
     return ANONYMOUS_DESCRIBED
 
 
-def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> dict[str, Any]:
+def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> Source:
     info = e.informative
     etype = e.type
     typed = [m for m in info if m.type == etype] or info
@@ -67,24 +67,26 @@ def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: S
     relayed_by = next((m.relayed_by for m in e.mentions if m.relayed_by), None)
     # the reporting outlet itself: every mention is one of its names or a pronoun standing for it
     reporter = any(m.reporter for m in e.mentions) and all(m.reporter or m.pronoun for m in e.mentions)
-    return {
-        "id": f"src{n}",
-        "type": etype,
-        "specificity": round(specificity, 4),
-        "count": count,
-        "plural": bool(plural or (count is not None and count > 1)),
-        "name": name,
-        "affiliation": affiliation,
-        "secondhand": any(m.secondhand for m in e.mentions) and not reporter,
-        "relayed_by": relayed_by,
-        "reporter": reporter,
-        "mentions": [
-            {"start": s.start, "end": s.end, "text": text[s.start : s.end], "span": s.id, "type": m.type} for m in e.mentions for s in [spans[m.span_id]]
-        ],
-    }
+    return Source(
+        id=f"src{n}",
+        type=etype,
+        specificity=round(specificity, 4),
+        count=count,
+        plural=bool(plural or (count is not None and count > 1)),
+        name=name,
+        affiliation=affiliation,
+        secondhand=any(m.secondhand for m in e.mentions) and not reporter,
+        relayed_by=relayed_by,
+        reporter=reporter,
+        mentions=[Mention(s.start, s.end, text[s.start : s.end], s.id, m.type) for m in e.mentions for s in [spans[m.span_id]]],
+    )
 
 
-def distinct_source_count(sources: Sequence[dict[str, Any]], lexicon: SourceLexicon | None = None, overlap: str | None = None) -> int:
+def _field(s: Source | dict[str, Any], key: str) -> Any:
+    return s.get(key) if isinstance(s, dict) else getattr(s, key)
+
+
+def distinct_source_count(sources: Sequence[Source | dict[str, Any]], lexicon: SourceLexicon | None = None, overlap: str | None = None) -> int:
     """Number of distinct people/bodies the article cites, counted groups included (docs/sources.md).
 
     Each source counts once; a source with a number ("ten sources") counts that number; a plural without one
@@ -100,10 +102,10 @@ def distinct_source_count(sources: Sequence[dict[str, Any]], lexicon: SourceLexi
     total = 0
     groups: list[int] = []
     for s in sources:
-        count = s.get("count")
-        plural = bool(s.get("plural"))
+        count = _field(s, "count")
+        plural = bool(_field(s, "plural"))
         n = count if isinstance(count, int) and count > 0 else (lexicon.plural_without_count if plural else 1)
-        if n > 1 and s.get("type") not in NAMED_TYPES:
+        if n > 1 and _field(s, "type") not in NAMED_TYPES:
             groups.append(n)
         else:
             total += n
@@ -114,9 +116,10 @@ def distinct_source_count(sources: Sequence[dict[str, Any]], lexicon: SourceLexi
     return total + max(groups) + (len(groups) - 1)
 
 
-def source_type_counts(sources: Sequence[dict[str, Any]]) -> dict[str, int]:
+def source_type_counts(sources: Sequence[Source | dict[str, Any]]) -> dict[str, int]:
     """Sources per type (each distinct source once), every type present as a key."""
     out = dict.fromkeys(SOURCE_TYPES, 0)
     for s in sources:
-        out[s["type"]] = out.get(s["type"], 0) + 1
+        kind = _field(s, "type")
+        out[kind] = out.get(kind, 0) + 1
     return out

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from annotator.layout import in_furniture
-from annotator.schema import AnnotatedArticle, Span
+from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
 from annotator.sources.derived import _is_source_phrase, _pieces, cited_ranges, methodology_ranges
@@ -36,14 +34,14 @@ def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]
     return out
 
 
-def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None, select: bool = True) -> list[dict[str, Any]]:
+def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None, select: bool = True) -> list[Source]:
     """The record's ``"sources"``: the information sources of the article, typed and clustered.
 
     Every SOURCE span is typed and clustered (a stance or headline mention still tells who a later "he" is), but
     only sources with at least one information mention (:func:`information_spans`) are returned, listing those
     mentions. Groups and documents named in a methodology statement, and whoever a cited report cites, are added
     as mentions of their own (``"span": null``, ``"derived"`` says how; ``annotator.sources.derived``). One dict
-    per source, sorted by first mention; see docs/sources.md for the fields. With ``select=False`` every SOURCE
+    per source (typed :class:`~annotator.schema.Source`), sorted by first mention; see docs/sources.md for the fields. With ``select=False`` every SOURCE
     span is listed (e.g. to pre-fill each region's type in Label Studio) and nothing is derived.
     """
     lexicon = lexicon or SourceLexicon.default()
@@ -77,18 +75,18 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         _add_derived(doc, mentions, by_id, keep, derived_how, publisher, ctx)
         mentions.sort(key=lambda m: (m.start, m.end, m.span_id))
     entities = cluster_mentions(mentions, doc, lexicon)
-    records: list[dict[str, Any]] = []
+    records: list[Source] = []
     for e in entities:
         if not any(m.span_id in keep for m in e.mentions):
             continue
         if select and not lexicon.keep_unresolved_pronouns and all(m.pronoun for m in e.mentions):
             continue  # "which", "he", "I" that nothing earlier resolves: it names nobody a reader could weigh
         record = _entity_record(len(records) + 1, e, text, by_id, lexicon)
-        record["mentions"] = [m for m in record["mentions"] if m["span"] in keep]
-        for m in record["mentions"]:
-            if m["span"] in derived_how:
-                m["derived"] = derived_how[m["span"]]
-                m["span"] = None
+        record.mentions = [m for m in record.mentions if m.span in keep]
+        for m in record.mentions:
+            if m.span in derived_how:
+                m.derived = derived_how[m.span]
+                m.span = None
         records.append(record)
     return records
 

@@ -103,10 +103,7 @@ def component_matrix(records: Sequence[Mapping[str, Any]], cfg: ScoringConfig, n
     """Rows: articles; columns: every registered component's value (weights play no part)."""
     rows = []
     for rec in records:
-        doc = AnnotatedArticle.from_record(dict(rec))
-        doc.sources = list(rec.get("sources") or [])
-        doc.claims = list(rec.get("claims") or [])
-        ctx = build_context(doc, cfg)
+        ctx = build_context(AnnotatedArticle.from_record(dict(rec)), cfg)
         rows.append([REGISTRY[n](ctx)["value"] for n in names])
     return np.array(rows, dtype=float)
 

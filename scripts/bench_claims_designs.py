@@ -1,7 +1,7 @@
 """Fit the claims (check-worthiness) head into a tagger model directory, and optionally compare designs.
 
-    python scripts/train_claims.py --model models/attribution-minilm            # fit + write the head
-    python scripts/train_claims.py --model DIR --compare --report /tmp/cmp.json # + options (a)/(b)/(c), timed
+    annotator fit-claims --model models/attribution-minilm                       # fit + write the head (the product path)
+    python scripts/bench_claims_designs.py --model DIR --compare --no-fit --report /tmp/cmp.json  # options (a)/(b)/(c), timed
 
 The head reads the tagger's encoder states, so it is written into the tagger's directory
 (claims_head.safetensors, claims_metrics.json, claims_card.md). ``--compare`` measures, on the same seeded dev
@@ -22,14 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

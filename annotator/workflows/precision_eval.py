@@ -1,0 +1,90 @@
+"""Measure the tagger at each inference precision on PolNeAR dev: accuracy and speed, side by side in one run.
+
+``annotator eval --precision all [--write]`` calls this; ``--write`` stores the figures with the model
+(``precision.json``, read by ``--precision auto``) and in its model card, so a user sees what each precision costs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from annotator.modeling.evaluation import evaluate_predictions
+from annotator.modeling.precision import MAX_F1_LOSS, PRECISION_FILE, PRECISIONS, cpu_flags, native_precisions
+from annotator.schema import AnnotatedArticle
+from annotator.text import words
+
+CARD_START = "<!-- precision:start -->"
+CARD_END = "<!-- precision:end -->"
+
+
+def evaluate_precisions(
+    model_dir: Path, gold: Sequence[AnnotatedArticle], precisions: Sequence[str] = PRECISIONS, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Dev exact/token/attribution F1 and tagger words/s for each precision (same articles, same process)."""
+    from annotator.tagger import Tagger
+
+    n_words = sum(len(words(g.text)) for g in gold)
+    out: dict[str, Any] = {}
+    for p in precisions:
+        tagger = Tagger.from_pretrained(model_dir, precision=p)
+        tagger.annotate([g.article for g in gold[:2]])  # warm-up: first calls pay for kernel selection
+        started = time.perf_counter()
+        pred = tagger.annotate([g.article for g in gold])
+        seconds = time.perf_counter() - started
+        m = evaluate_predictions(gold, pred, tagger.linker)
+        out[p] = {
+            "exact_f1": round(m["exact_span"]["pooled"]["f1"], 4),
+            "token_f1": round(m["token"]["pooled"]["f1"], 4),
+            "attribution_f1": round(m["attribution_end_to_end"]["f1"], 4),
+            "words_per_s": round(n_words / seconds, 1),
+            "seconds": round(seconds, 2),
+        }
+        log(f"{p}: exact F1 {out[p]['exact_f1']:.4f}, token F1 {out[p]['token_f1']:.4f}, {out[p]['words_per_s']:.0f} words/s")
+    return {
+        "dev_articles": len(gold),
+        "dev_words": n_words,
+        "max_f1_loss": MAX_F1_LOSS,
+        "threads": torch.get_num_threads(),
+        "native_here": native_precisions(),
+        "cpu_flags": sorted(cpu_flags() & {"amx_bf16", "amx_int8", "amx_tile", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx512f"}),
+        "precisions": out,
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    base = result["precisions"].get("fp32", {})
+    lines = [
+        f"PolNeAR dev, {result['dev_articles']} articles ({result['dev_words']} words), {result['threads']} threads; "
+        f"native here: {', '.join(result['native_here'])}",
+        "",
+        "| precision | exact F1 | vs fp32 | token F1 | attribution F1 | words/s | speed vs fp32 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p, m in result["precisions"].items():
+        d = m["exact_f1"] - base.get("exact_f1", m["exact_f1"])
+        speed = m["words_per_s"] / base["words_per_s"] if base.get("words_per_s") else 1.0
+        lines.append(f"| {p} | {m['exact_f1']:.4f} | {d:+.4f} | {m['token_f1']:.4f} | {m['attribution_f1']:.4f} | {m['words_per_s']:.0f} | {speed:.2f}x |")
+    return "\n".join(lines)
+
+
+def write_precision_file(model_dir: Path, result: dict[str, Any]) -> None:
+    """``precision.json`` beside the weights, and the table in the model card between markers (replaced on rerun)."""
+    (Path(model_dir) / PRECISION_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    card = Path(model_dir) / "README.md"
+    text = card.read_text(encoding="utf-8") if card.is_file() else ""
+    section = (
+        f"{CARD_START}\n## Inference precision\n\n{format_table(result)}\n\n"
+        f"`--precision auto` uses the fastest precision the CPU runs natively whose exact F1 is within {MAX_F1_LOSS} of fp32 "
+        f"(AMX/AVX512-BF16 for bf16, VNNI/AMX-INT8 for int8), else fp32. Measured with `annotator eval --precision all --write`.\n{CARD_END}\n"
+    )
+    if CARD_START in text and CARD_END in text:
+        text = text[: text.index(CARD_START)] + section + text[text.index(CARD_END) + len(CARD_END) + 1 :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    card.write_text(text, encoding="utf-8")
