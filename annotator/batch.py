@@ -9,9 +9,11 @@ one huge article is processed on its own and holds back nobody else's output for
 
 from __future__ import annotations
 
+import ctypes
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tqdm.auto import tqdm
@@ -73,6 +75,38 @@ def _check_duplicate(item: Item, ids: dict[str, str]) -> Item:
     return RecordError(item.id, "duplicate_id", message, path, item.source)
 
 
+@cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by the last chunk back to the system (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Why: tensors of varying shapes leave glibc's heaps fragmented, and without this the peak RSS of a batch job grew
+    with the number of articles (886 -> 993 MB from 1,000 to 10,000 articles); with it, it stays flat."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+def fresh_items(paths: Iterable[str], writer: JsonlWriter, options: InputOptions | None, counts: BatchCounts, bar: tqdm) -> Iterator[Item]:
+    """The inputs still to do, in order: those already in the output are skipped (and counted), a repeated id
+    becomes a ``duplicate_id`` error. Shared by every engine, so they all agree on what is done and what is new."""
+    ids = writer.ids
+    for item in iter_inputs(paths, options, counts.read_stats):
+        if _item_key(item) in writer.done:
+            counts.skipped += 1
+            bar.update(1)
+            continue
+        item = _check_duplicate(item, ids)
+        counts.duplicates += isinstance(item, RecordError) and item.code == "duplicate_id"
+        yield item
+
+
 def run_batch(
     paths: Iterable[str],
     writer: JsonlWriter,
@@ -87,26 +121,18 @@ def run_batch(
     """Feed every input through ``process`` and write one record per input (not already written); returns counts."""
     counts = BatchCounts()
     bar = tqdm(desc="articles", unit="article", total=total, disable=not show_progress, dynamic_ncols=True)
-    items = iter_inputs(paths, input_options, counts.read_stats)
-    ids = writer.ids
     errors_before = writer.errors
 
-    def fresh() -> Iterator[Item]:
-        for item in items:
-            if _item_key(item) in writer.done:
-                counts.skipped += 1
-                bar.update(1)
-                continue
-            item = _check_duplicate(item, ids)
-            counts.duplicates += isinstance(item, RecordError) and item.code == "duplicate_id"
-            yield prepare(item) if prepare is not None and isinstance(item, Article) else item
-
-    for chunk in chunked(fresh(), chunk_size, max_chunk_chars):
+    # Chunks are cut on the raw text, before cleaning, so that any engine cuts the same chunks and batches the same
+    # windows together (the Ray engine gives the same records to the last bit).
+    for raw_chunk in chunked(fresh_items(paths, writer, input_options, counts, bar), chunk_size, max_chunk_chars):
+        chunk = [prepare(i) if prepare is not None and isinstance(i, Article) else i for i in raw_chunk]
         articles = [i for i in chunk if isinstance(i, Article)]
         results = iter(_process_safely(process, articles))
         for item in chunk:
             writer.write(item.to_record() if isinstance(item, RecordError) else next(results))
         writer.flush()
+        release_freed_memory()
         bar.update(len(chunk))
     bar.close()
     counts.written = writer.count

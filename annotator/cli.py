@@ -10,12 +10,15 @@ from typing import Annotated
 import typer
 
 from annotator.cli_options import (
+    AddressOption,
     BatchSizeOption,
     ChunkSizeOption,
+    EngineOption,
     FailOnErrorOption,
     IdFieldOption,
     InputPaths,
     ModelOption,
+    NumActorsOption,
     OutOption,
     PrecisionOption,
     QuietOption,
@@ -61,6 +64,9 @@ def annotate(
     chunk_size: ChunkSizeOption = 16,
     threads: ThreadsOption = None,
     precision: PrecisionOption = "auto",
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_actors: NumActorsOption = 2,
     resume: ResumeOption = False,
     quiet: QuietOption = False,
     fail_on_error: FailOnErrorOption = False,
@@ -80,7 +86,15 @@ def annotate(
     from annotator.inputs import count_inputs
 
     options = input_options(id_field, text_field, title_field, stdin_format)
+    check_engine(engine)
     with batch_output(paths, out, resume) as writer:
+        if engine == "ray":
+            total = None if quiet else count_inputs(paths)
+            counts = _run_on_ray(
+                paths, writer, "annotate", model, precision, options, {"batch_size": batch_size}, num_actors, chunk_size, address, quiet, total
+            )
+            finish(counts, out, fail_on_error)
+            return
         tagger = _load_tagger(model, threads, precision)
 
         def process(articles):
@@ -89,6 +103,44 @@ def annotate(
         total = None if quiet else count_inputs(paths)
         counts = run_batch(paths, writer, process, chunk_size=chunk_size, show_progress=not quiet, input_options=options, total=total)
     finish(counts, out, fail_on_error)
+
+
+def _model_version(model: Path | None) -> str | None:
+    """The model's version from its config (the driver of a Ray run does not load the model)."""
+    from annotator.tagger import default_model_dir
+
+    try:
+        return json.loads(((model or default_model_dir()) / "config.json").read_text(encoding="utf-8")).get("model_version")
+    except (OSError, ValueError):
+        return None
+
+
+def check_engine(engine: str) -> None:
+    if engine not in ("local", "ray"):
+        fail(f"--engine must be local or ray, got {engine!r}")
+
+
+def _run_on_ray(paths, writer, command, model, precision, options, pipeline_options, num_actors, chunk_size, address, quiet, total):
+    from annotator.ray_engine import RayUnavailableError, run_batch_ray
+
+    loading(f"Ray ({address or 'local'}), {num_actors} actor(s), each loading model {model or 'shipped'}")
+    try:
+        return run_batch_ray(
+            paths,
+            writer,
+            command,
+            str(model) if model else None,
+            precision=precision,
+            input_options=options,
+            pipeline_options=pipeline_options,
+            num_actors=num_actors,
+            chunk_size=chunk_size,
+            address=address,
+            show_progress=not quiet,
+            total=total,
+        )
+    except RayUnavailableError as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -390,6 +442,9 @@ def score(
     chunk_size: ChunkSizeOption = 16,
     threads: ThreadsOption = None,
     precision: PrecisionOption = "auto",
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_actors: NumActorsOption = 2,
     resume: ResumeOption = False,
     quiet: QuietOption = False,
     fail_on_error: FailOnErrorOption = False,
@@ -422,35 +477,48 @@ def score(
         cleaning = CleaningConfig.from_yaml(cleaning_config)
     except (ConfigError, FileNotFoundError, ValueError, OSError) as exc:
         fail(str(exc))
+    check_engine(engine)
     with batch_output(paths, out, resume) as writer:
-        loading(f"model {model or 'shipped'}")
-        try:
-            pipeline = ScorePipeline.from_pretrained(
-                model,
-                threads=threads,
-                scoring_config=scoring,
-                cleaning_config=cleaning,
-                clean=not no_clean,
-                batch_size=batch_size,
-                precision=precision,
-            )
-        except (ConfigError, ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
-            fail(str(exc))
         total = None if quiet else count_inputs(paths)
-        counts = run_batch(
-            paths,
-            writer,
-            pipeline.process,
-            chunk_size=chunk_size,
-            show_progress=not quiet,
-            prepare=pipeline.prepare,
-            input_options=options,
-            total=total,
-        )
+        if engine == "ray":
+            pipeline_options = {
+                "scoring_config": str(scoring_config) if scoring_config else None,
+                "cleaning_config": str(cleaning_config) if cleaning_config else None,
+                "clean": not no_clean,
+                "batch_size": batch_size,
+            }
+            counts = _run_on_ray(paths, writer, "score", model, precision, options, pipeline_options, num_actors, chunk_size, address, quiet, total)
+            model_version = _model_version(model)
+        else:
+            loading(f"model {model or 'shipped'}")
+            try:
+                pipeline = ScorePipeline.from_pretrained(
+                    model,
+                    threads=threads,
+                    scoring_config=scoring,
+                    cleaning_config=cleaning,
+                    clean=not no_clean,
+                    batch_size=batch_size,
+                    precision=precision,
+                )
+            except (ConfigError, ModelLoadError, FileNotFoundError, ValueError, OSError) as exc:
+                fail(str(exc))
+            typer.echo(f"precision {pipeline.tagger.precision} ({pipeline.tagger.precision_reason})", err=True)
+            counts = run_batch(
+                paths,
+                writer,
+                pipeline.process,
+                chunk_size=chunk_size,
+                show_progress=not quiet,
+                prepare=pipeline.prepare,
+                input_options=options,
+                total=total,
+            )
+            model_version = pipeline.model_version
     if report is not None:
         from annotator.report import write_report
 
-        n = write_report(out, report, limit=report_limit, model_version=pipeline.model_version)
+        n = write_report(out, report, limit=report_limit, model_version=model_version)
         typer.echo(f"wrote report of {n} records to {report}", err=True)
     finish(counts, out, fail_on_error)
 

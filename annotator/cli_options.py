@@ -37,6 +37,18 @@ ModelOption = Annotated[
 BatchSizeOption = Annotated[int, typer.Option(min=1, help="Windows per forward pass.")]
 ChunkSizeOption = Annotated[int, typer.Option(min=1, help="Articles read, processed and written together (flushed after each chunk).")]
 ThreadsOption = Annotated[int | None, typer.Option(min=1, help="Torch CPU threads (default: all cores).")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local: this process. ray: the same stages on Ray Data actors (pip install 'annotator[ray]'), on this "
+        "machine or the cluster at --address; same records, same resume rules. See README, 'Distributed scoring on Ray'.",
+    ),
+]
+AddressOption = Annotated[
+    str | None, typer.Option("--address", help="--engine ray: the Ray cluster to join (e.g. ray://head:10001 or auto); default: start a local Ray.")
+]
+NumActorsOption = Annotated[int, typer.Option("--num-actors", min=1, help="--engine ray: actors (each loads the model once and uses 1 CPU).")]
 PrecisionOption = Annotated[
     str,
     typer.Option(

@@ -6,6 +6,7 @@ all articles in a call are batched together (see ``annotator.modeling.windows``)
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -67,6 +68,8 @@ class Tagger:
         model, tokenizer = TaggerModel.from_pretrained(directory)
         tagger = cls(apply_precision(model, chosen), tokenizer, Linker.load(directory), directory, KindHead.load(directory))
         tagger.precision, tagger.precision_reason = chosen, why
+        gc.collect()
+        gc.freeze()  # the model, tokenizer and lexicons live for the whole run: keep the collector from rescanning them
         return tagger
 
     @property
@@ -84,7 +87,13 @@ class Tagger:
         progress: Callable[[int], None] | None = None,
         hidden_out: list[np.ndarray] | None = None,
     ) -> tuple[list[EncodedDoc], list[np.ndarray]]:
-        """Encoded words and per-word tag log-probabilities (and hidden states into ``hidden_out``)."""
+        """Encoded words and per-word tag log-probabilities (and hidden states into ``hidden_out``).
+
+        int8 runs one window per forward pass: dynamic quantization scales activations per batch, so batching windows
+        would make an article's spans depend on which articles it was batched with (a resumed job would differ from an
+        uninterrupted one). One window at a time is deterministic, and here no slower (no padding)."""
+        if self.precision == "int8":
+            batch_size = 1
         docs = [encode(t, self.tokenizer) for t in texts]
         lp = predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress, hidden_out=hidden_out)
         return docs, lp

@@ -161,7 +161,10 @@ def test_report_screenshot(report_path: Path, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1200, 2400)
-    assert len(data) > 50_000  # a rendered page, not a blank one
+    image = pytest.importorskip("PIL.Image", reason="Pillow is not installed").open(png).convert("RGB")
+    colours = {c for _, c in image.getcolors(maxcolors=1 << 20)}
+    assert (59, 125, 216) in colours  # the histogram and score bars were drawn (#3b7dd8)
+    assert (255, 227, 163) in colours  # a SOURCE span is highlighted in the article text (#ffe3a3)
 
 
 @needs_browser

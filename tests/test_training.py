@@ -18,7 +18,10 @@ def test_model_directory_has_everything_a_shipped_model_needs(tiny_model_dir):
     assert not any(n.startswith("checkpoint") for n in names)
     metrics = json.loads((tiny_model_dir / "metrics.json").read_text())
     assert metrics["steps"] == 6 and metrics["train_articles"] == 1 and metrics["dev_articles"] == 1
-    assert metrics["dev"]["token"]["pooled"]["f1"] >= 0.0
+    pooled = metrics["dev"]["token"]["pooled"]
+    p, r, f1 = pooled["precision"], pooled["recall"], pooled["f1"]
+    assert 0.0 <= p <= 1.0 and 0.0 <= r <= 1.0
+    assert f1 == pytest.approx(2 * p * r / (p + r) if p + r else 0.0, abs=1e-3)  # the stored figures are consistent
     card = (tiny_model_dir / "README.md").read_text()
     assert "PolNeAR" in card and "Dev scores" in card
     label_map = json.loads((tiny_model_dir / "label_map.json").read_text())

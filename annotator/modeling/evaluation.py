@@ -47,11 +47,11 @@ def _table(counts: dict[str, Counter]) -> dict[str, dict[str, float]]:
 
 def token_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArticle]) -> dict:
     counts = {lab: Counter() for lab in LABELS}
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         ws = words(g.text)
         gt = [t.partition("-")[2] for t in spans_to_bio(ws, g.spans)]
         pt = [t.partition("-")[2] for t in spans_to_bio(ws, p.spans)]
-        for a, b in zip(gt, pt):
+        for a, b in zip(gt, pt, strict=True):
             if a and a == b:
                 counts[a]["tp"] += 1
             else:
@@ -65,7 +65,7 @@ def token_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArtic
 def span_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArticle]) -> dict:
     """Exact-span P/R/F1 per label and pooled."""
     counts = {lab: Counter() for lab in LABELS}
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         for lab in LABELS:
             gset = {(s.start, s.end) for s in g.spans if s.label == lab}
             pset = {(s.start, s.end) for s in p.spans if s.label == lab}
@@ -76,7 +76,7 @@ def span_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArticl
 
 def _overlap_table(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArticle]) -> dict:
     stats = {lab: Counter() for lab in LABELS}
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         for lab in LABELS:
             gs = [(s.start, s.end) for s in g.spans if s.label == lab]
             ps = [(s.start, s.end) for s in p.spans if s.label == lab]
@@ -100,7 +100,7 @@ def _overlap_table(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArt
 def attribution_scores(gold: Sequence[AnnotatedArticle], pred: Sequence[AnnotatedArticle]) -> dict:
     """End-to-end: attributions as (cue offsets, source offsets, frozenset of content offsets)."""
     tp = fp = fn = 0
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
 
         def triples(doc: AnnotatedArticle) -> set:
             by_id = doc.span_by_id()

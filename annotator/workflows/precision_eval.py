@@ -52,7 +52,7 @@ def evaluate_precisions(
         "max_f1_loss": MAX_F1_LOSS,
         "threads": torch.get_num_threads(),
         "native_here": native_precisions(),
-        "cpu_flags": sorted(cpu_flags() & {"amx_bf16", "amx_int8", "amx_tile", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx512f"}),
+        "cpu_flags": sorted(cpu_flags() & {"amx_bf16", "amx_int8", "amx_tile", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx512f", "avx2"}),
         "precisions": out,
     }
 
@@ -61,7 +61,7 @@ def format_table(result: dict[str, Any]) -> str:
     base = result["precisions"].get("fp32", {})
     lines = [
         f"PolNeAR dev, {result['dev_articles']} articles ({result['dev_words']} words), {result['threads']} threads; "
-        f"native here: {', '.join(result['native_here'])}",
+        f"CPU flags {', '.join(result['cpu_flags']) or 'none of note'}; native here: {', '.join(result['native_here'])}",
         "",
         "| precision | exact F1 | vs fp32 | token F1 | attribution F1 | words/s | speed vs fp32 |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -80,8 +80,10 @@ def write_precision_file(model_dir: Path, result: dict[str, Any]) -> None:
     text = card.read_text(encoding="utf-8") if card.is_file() else ""
     section = (
         f"{CARD_START}\n## Inference precision\n\n{format_table(result)}\n\n"
-        f"`--precision auto` uses the fastest precision the CPU runs natively whose exact F1 is within {MAX_F1_LOSS} of fp32 "
-        f"(AMX/AVX512-BF16 for bf16, VNNI/AMX-INT8 for int8), else fp32. Measured with `annotator eval --precision all --write`.\n{CARD_END}\n"
+        f"`--precision auto` takes the first of int8, bf16 (configs/inference.yaml) that the CPU runs natively (bf16: AMX or "
+        f"AVX512-BF16; int8: AMX-INT8, VNNI or AVX2) and whose exact F1 is within {MAX_F1_LOSS} of fp32, else fp32. int8 keeps the "
+        "first encoder layer in fp32 and quantizes the others per output channel. Speeds are this machine's; a CPU without "
+        f"native bf16 emulates it (the slow bf16 row above). Measured with `annotator eval --precision all --write`.\n{CARD_END}\n"
     )
     if CARD_START in text and CARD_END in text:
         text = text[: text.index(CARD_START)] + section + text[text.index(CARD_END) + len(CARD_END) + 1 :]
