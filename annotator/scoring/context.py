@@ -123,7 +123,7 @@ def _signal_sentences(text: str, ranges: Sequence[Range], cfg: ScoringConfig) ->
 
 
 def methodology_people(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> int:
-    """People counted in methodology sentences: "three Iranian officials, a senior Iraqi security official" -> 4."""
+    """People counted in methodology sentences: "three union officials, a senior port manager" -> 4."""
     total = 0
     for start, end in ranges:
         for m in cfg.count_re.finditer(text[start:end]):

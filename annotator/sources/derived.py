@@ -1,7 +1,7 @@
 """Sources the tagger does not mark as SOURCE spans but the text names plainly.
 
-* **Methodology statements**: "For this account, Reuters talked to three Iranian officials, a senior Iraqi security
-  official and four Iraq-focused diplomats", "the Courier ... reviewed more than 300 pages of inspection records":
+* **Methodology statements**: "For this story, the Gazette spoke to three union officials, a senior port manager
+  and two shipping agents", "the Courier ... reviewed more than 300 pages of inspection records":
   each counted group or document the reporting outlet says it used is a source.
 * **Cited sources**: "Reuters' report, which cited ten sources", "a Washington Post report ... citing an Iraqi
   official": whoever another report cites is a (secondhand) source too.
