@@ -22,12 +22,12 @@ InputPaths = Annotated[
     ),
 ]
 OutOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--out",
         "-o",
-        help="Output: JSON Lines (one record per input, in input order), '.parquet' for a Parquet file, or '-' for stdout. "
-        "Must not be an input or a directory; locked while the job runs.",
+        help="Output: JSON Lines (one record per input, in input order), '.parquet' for a Parquet file, 'DIR/' (with the "
+        "slash) for a directory of Parquet shards, or '-' for stdout. Must not be an input; locked while the job runs.",
     ),
 ]
 ModelOption = Annotated[
@@ -81,7 +81,7 @@ def input_options(id_field: str, text_field: str, title_field: str, stdin_format
 
 
 @contextmanager
-def batch_output(paths: list[str], out: Path, resume: bool) -> Iterator[JsonlWriter]:
+def batch_output(paths: list[str], out: str | Path, resume: bool) -> Iterator[JsonlWriter]:
     """Check the inputs and the output before any work (usage errors exit 2), then hold the locked writer.
 
     The writer is opened (and locked) before the model loads, so a second run on the same --out fails at once.
@@ -89,7 +89,7 @@ def batch_output(paths: list[str], out: Path, resume: bool) -> Iterator[JsonlWri
     missing = missing_paths(paths)
     if missing:
         fail(f"no such file or directory: {', '.join(missing)}")
-    existed = str(out) == "-" or out.exists() or Path(str(out) + ".partial.jsonl").exists()
+    existed = str(out) == "-" or Path(out).exists() or Path(str(out).rstrip("/") + ".partial.jsonl").exists()
     try:
         check_output(out, paths)
         writer = open_writer(out, resume=resume, log=lambda m: typer.echo(m, err=True))

@@ -44,6 +44,12 @@ def check_output(out: str | Path, inputs: Iterable[str]) -> None:
     if str(out) == "-":
         return
     out_path = Path(out)
+    if is_shard_dir(out):
+        if out_path.exists() and not out_path.is_dir():
+            raise OutputError(f"--out {out} names a directory of Parquet shards, but {out_path} is a file")
+        if out_path.is_dir() and any(not p.name.startswith(SHARD_PREFIX) for p in out_path.iterdir()):
+            raise OutputError(f"--out {out} holds files that are not Parquet shards of ours; give an empty or new directory")
+        return
     if out_path.is_dir():
         raise OutputError(f"--out {out} is a directory: give a file name, e.g. {out_path / 'records.jsonl'}")
     if out_path.suffix.lower() in ARTICLE_SUFFIXES:
@@ -239,9 +245,21 @@ def row_to_record(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+SHARD_PREFIX = "part-"
+
+
+def is_shard_dir(out: str | Path) -> bool:
+    """``--out DIR/``: a trailing slash asks for a directory of Parquet shards."""
+    return isinstance(out, str) and out.endswith(("/", os.sep)) and out != "-"
+
+
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL or Parquet output (the report and tests read either)."""
+    """Records of a JSONL or Parquet output, or of a directory of Parquet shards (the report and tests read any)."""
     path = Path(path)
+    if path.is_dir():
+        for shard in sorted(path.glob(f"{SHARD_PREFIX}*.parquet")):
+            yield from read_records(shard)
+        return
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
@@ -297,8 +315,56 @@ class ParquetWriter(JsonlWriter):
         os.replace(tmp, self.final)
 
 
+class ShardedParquetWriter(ParquetWriter):
+    """``--out DIR/``: records journaled as JSONL beside the directory while the job runs, then written as
+    ``DIR/part-00000.parquet``, ``part-00001.parquet``, ... of ``shard_rows`` records each, in input order."""
+
+    shard_rows = 100_000
+
+    def _convert(self, batch_rows: int = 2048) -> None:
+        import shutil
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = _parquet_schema()
+        tmp = self.final.with_name(f".{self.final.name}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.handle.seek(0)
+        shard, rows, in_shard = 0, [], 0
+        writer = None
+        try:
+            for record in _records(self.handle):
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp / f"{SHARD_PREFIX}{shard:05d}.parquet", schema)
+                rows.append(record_to_row(record))
+                in_shard += 1
+                if len(rows) >= batch_rows or in_shard >= self.shard_rows:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                    rows = []
+                if in_shard >= self.shard_rows:
+                    writer.close()
+                    writer, shard, in_shard = None, shard + 1, 0
+            if writer is not None:
+                if rows:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                writer.close()
+        except BaseException:
+            if writer is not None:
+                writer.close()
+            raise
+        old = self.final.with_name(f".{self.final.name}.old")
+        if self.final.exists():
+            os.replace(self.final, old)
+        os.replace(tmp, self.final)
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def open_writer(out: str | Path, resume: bool = False, log: Any = None) -> JsonlWriter:
-    """The writer for ``out`` by its suffix (``.parquet`` or JSONL)."""
+    """The writer for ``out``: a directory of Parquet shards (``DIR/``), a Parquet file (``.parquet``) or JSONL."""
+    if is_shard_dir(out):
+        return ShardedParquetWriter(str(out).rstrip("/" + os.sep), resume=resume, log=log)
     if str(out) != "-" and Path(out).suffix.lower() == ".parquet":
         return ParquetWriter(out, resume=resume, log=log)
     return JsonlWriter(out, resume=resume, log=log)

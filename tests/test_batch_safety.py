@@ -321,3 +321,30 @@ def test_killed_runs_resume_to_the_same_output(tmp_path: Path, tagger) -> None:
     assert kills >= 2
     assert subprocess.run(cmd + ["--resume"], stderr=subprocess.DEVNULL).returncode == 0
     assert records(out) == expected
+
+
+def test_parquet_shards_split_by_rows_and_resume_from_the_shards(tmp_path: Path) -> None:
+    """ShardedParquetWriter: records in input order across shards; a later --resume run reads them back, skips
+    them, and rewrites the directory with the new records added (no other file may sit in the directory)."""
+    from annotator.outputs import OutputError, ShardedParquetWriter, check_output, read_records
+
+    out = tmp_path / "shards"
+    records = [{"id": f"r{i}", "text": f"Story {i}.", "spans": [], "attributions": [], "source": {"path": f"/x/{i}.txt"}} for i in range(7)]
+    writer = ShardedParquetWriter(out)
+    writer.shard_rows = 3
+    for r in records[:5]:
+        writer.write(r)
+    writer.close()
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert [r["id"] for r in read_records(out)] == [f"r{i}" for i in range(5)]
+    again = ShardedParquetWriter(out, resume=True)
+    again.shard_rows = 3
+    assert len(again.done) == 5
+    for r in records[5:]:
+        again.write(r)
+    again.close()
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert [r["id"] for r in read_records(out)] == [f"r{i}" for i in range(7)]
+    (out / "notes.txt").write_text("ours", encoding="utf-8")
+    with pytest.raises(OutputError, match="not Parquet shards of ours"):
+        check_output(f"{out}/", [])

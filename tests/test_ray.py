@@ -70,3 +70,16 @@ def test_an_unknown_engine_is_a_usage_error(inputs: Path, tmp_path: Path) -> Non
     result = runner.invoke(app, ["score", str(inputs), "--out", str(tmp_path / "o.jsonl"), "--engine", "spark"])
     assert result.exit_code == 2 and "--engine must be local or ray" in result.output
     assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_ray_writes_parquet_shards_to_a_directory(inputs: Path, tmp_path: Path) -> None:
+    """--out DIR/ (with the slash): a directory of Parquet shards holding the same records as the JSONL output."""
+    from annotator.outputs import read_records
+
+    local = tmp_path / "local.jsonl"
+    shards = tmp_path / "shards"
+    _run("annotate", str(inputs), "--out", str(local), "--precision", "fp32")
+    _run("annotate", str(inputs), "--out", f"{shards}/", "--precision", "fp32", "--engine", "ray", "--num-actors", "2")
+    assert sorted(p.name for p in shards.iterdir()) == ["part-00000.parquet"]
+    assert list(read_records(shards)) == _records(local)
