@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field
 
-from annotator.configcheck import load_yaml
+from annotator.config import ConfigError, IntRange, Positive, StrictModel, Text, Unit, load_model, validate
 from annotator.resources import config_file
 from annotator.schema import AnnotatedArticle, Claim
 from annotator.text import Word
@@ -47,139 +48,74 @@ CONFIG_PATH = config_file("claims.yaml")
 HEAD_NAME = "claims_head.safetensors"
 METRICS_NAME = "claims_metrics.json"
 CARD_NAME = "claims_card.md"
-POOLINGS = ("mean", "mean_max")
-CLASS_WEIGHTS = ("none", "balanced")
 
 
 # ----------------------------------------------------------------------------------------------- config
 
 
-class ClaimsConfigError(ValueError):
-    """A bad ``configs/claims.yaml``: the message names the file and the offending key."""
+ClaimsConfigError = ConfigError  # the project's one config error (kept as a name for callers)
 
 
-@dataclass(frozen=True)
-class AttributionRule:
+class AttributionRule(StrictModel):
     """When a claim sentence counts as attributed (see the module docstring)."""
 
-    min_content_coverage: float = 0.5  # share of the sentence's characters inside the attribution's CONTENT
-    cue_in_sentence: bool = True  # the attribution's CUE overlaps the sentence
-    source_in_sentence: bool = True  # the attribution's SOURCE overlaps the sentence
+    min_content_coverage: Annotated[float, Field(gt=0.0, le=1.0)]  # share of the sentence inside the CONTENT
+    cue_in_sentence: bool  # the attribution's CUE overlaps the sentence
+    source_in_sentence: bool  # the attribution's SOURCE overlaps the sentence
 
 
-@dataclass(frozen=True)
-class HeadConfig:
+class HeadConfig(StrictModel):
     """The claims head: pooled word states -> standardise -> logistic regression."""
 
-    pooling: str = "mean"  # mean | mean_max
-    C: float = 1.0  # inverse L2 strength of the logistic regression
-    class_weight: str = "none"  # none | balanced
-    max_iter: int = 3000
-    lexical: bool = True  # add a TF-IDF word n-gram model, stacked with the states model
-    lexical_C: float = 10.0
-    lexical_ngrams: int = 2
-    lexical_min_df: int = 2
-    cv_folds: int = 5  # out-of-fold scores that fit the stacker
+    pooling: Literal["mean", "mean_max"]
+    C: Positive  # inverse L2 strength of the logistic regression
+    class_weight: Literal["none", "balanced"]
+    max_iter: IntRange(10)
+    lexical: bool  # add a TF-IDF word n-gram model, stacked with the states model
+    lexical_C: Positive
+    lexical_ngrams: IntRange(1, 3)
+    lexical_min_df: IntRange(1)
+    cv_folds: IntRange(2, 20)  # out-of-fold scores that fit the stacker
 
 
-@dataclass(frozen=True)
-class TrainingConfig:
+class TrainingConfig(StrictModel):
     """Where the training sentences come from and how the dev split is drawn."""
 
-    claimbuster: str = "../shared/data/claimbuster/train.json"
-    dev_fraction: float = 0.15
-    seed: int = 13
-    sentences_per_document: int = 20  # training sentences are encoded inside pseudo-articles of this many
-    batch_size: int = 64
+    claimbuster: Text
+    dev_fraction: Annotated[float, Field(gt=0.0, lt=0.5)]
+    seed: int
+    sentences_per_document: IntRange(1, 200)  # training sentences are encoded inside pseudo-articles of this many
+    batch_size: IntRange(1)
 
 
-@dataclass(frozen=True)
-class ClaimsConfig:
-    threshold: float = 0.5
-    head: HeadConfig = field(default_factory=HeadConfig)
-    attribution: AttributionRule = field(default_factory=AttributionRule)
-    training: TrainingConfig = field(default_factory=TrainingConfig)
+class ClaimsConfig(StrictModel):
+    """The validated ``configs/claims.yaml`` (every key required: the defaults live in the YAML)."""
+
+    threshold: Unit
+    head: HeadConfig
+    attribution: AttributionRule
+    training: TrainingConfig
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> ClaimsConfig:
         """Load and validate (``configs/claims.yaml`` by default)."""
-        path = Path(path) if path is not None else CONFIG_PATH
-        data = load_yaml(path, "claims", error=ClaimsConfigError, empty_ok=True)
-        return cls.from_dict(data, source=str(path))
+        return load_model(Path(path) if path is not None else CONFIG_PATH, cls, "claims")
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "claims config") -> ClaimsConfig:
-        """Validate a parsed mapping; every problem is reported as ``source: key: what is wrong``."""
-        if not isinstance(data, Mapping):
-            raise ClaimsConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-        _reject_unknown(data, cls, source, "")
-        sections = {"head": HeadConfig, "attribution": AttributionRule, "training": TrainingConfig}
-        built: dict[str, Any] = {}
-        for name, section_cls in sections.items():
-            section = data.get(name, {})
-            if section is None:
-                section = {}
-            if not isinstance(section, Mapping):
-                raise ClaimsConfigError(f"{source}: {name}: expected a mapping, got {type(section).__name__}")
-            _reject_unknown(section, section_cls, source, f"{name}.")
-            built[name] = section_cls(**{k: _typed(section[k], f.type, source, f"{name}.{k}") for f in fields(section_cls) if (k := f.name) in section})
-        threshold = _typed(data.get("threshold", cls.threshold), "float", source, "threshold")
-        config = cls(threshold=threshold, **built)
-        config._check_ranges(source)
-        return config
+        return validate(data, cls, source)
 
-    def _check_ranges(self, source: str) -> None:
-        def need(ok: bool, key: str, what: str, value: Any) -> None:
-            if not ok:
-                raise ClaimsConfigError(f"{source}: {key}: must be {what}, got {value!r}")
-
-        need(0.0 <= self.threshold <= 1.0, "threshold", "a probability in [0, 1]", self.threshold)
-        need(self.head.pooling in POOLINGS, "head.pooling", f"one of {', '.join(POOLINGS)}", self.head.pooling)
-        need(self.head.C > 0, "head.C", "> 0", self.head.C)
-        need(self.head.class_weight in CLASS_WEIGHTS, "head.class_weight", f"one of {', '.join(CLASS_WEIGHTS)}", self.head.class_weight)
-        need(self.head.max_iter >= 10, "head.max_iter", ">= 10", self.head.max_iter)
-        need(self.head.lexical_C > 0, "head.lexical_C", "> 0", self.head.lexical_C)
-        need(1 <= self.head.lexical_ngrams <= 3, "head.lexical_ngrams", "1, 2 or 3", self.head.lexical_ngrams)
-        need(self.head.lexical_min_df >= 1, "head.lexical_min_df", ">= 1", self.head.lexical_min_df)
-        need(2 <= self.head.cv_folds <= 20, "head.cv_folds", "in [2, 20]", self.head.cv_folds)
-        cov = self.attribution.min_content_coverage
-        need(0.0 < cov <= 1.0, "attribution.min_content_coverage", "in (0, 1]", cov)
-        need(0.0 < self.training.dev_fraction < 0.5, "training.dev_fraction", "in (0, 0.5)", self.training.dev_fraction)
-        need(self.training.batch_size >= 1, "training.batch_size", ">= 1", self.training.batch_size)
-        spd = self.training.sentences_per_document
-        need(1 <= spd <= 200, "training.sentences_per_document", "in [1, 200]", spd)
+    @classmethod
+    def default(cls) -> ClaimsConfig:
+        return _default_config()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self.model_dump()
 
 
-def _reject_unknown(data: Mapping, cls: type, source: str, prefix: str) -> None:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(str(k) for k in data if k not in known)
-    if unknown:
-        raise ClaimsConfigError(f"{source}: unknown key(s) {', '.join(prefix + k for k in unknown)} (known: {', '.join(sorted(known))})")
-
-
-def _typed(value: Any, type_name: Any, source: str, key: str) -> Any:
-    """Check a scalar against the dataclass field's annotation (``from __future__`` makes it a string)."""
-    type_name = str(type_name)
-    if type_name == "bool":
-        if not isinstance(value, bool):
-            raise ClaimsConfigError(f"{source}: {key}: expected true or false, got {value!r}")
-        return value
-    if type_name == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ClaimsConfigError(f"{source}: {key}: expected an integer, got {value!r}")
-        return value
-    if type_name == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ClaimsConfigError(f"{source}: {key}: expected a number, got {value!r}")
-        return float(value)
-    if type_name == "str":
-        if not isinstance(value, str):
-            raise ClaimsConfigError(f"{source}: {key}: expected a string, got {value!r}")
-        return value
-    raise ClaimsConfigError(f"{source}: {key}: unsupported field type {type_name}")  # pragma: no cover
+@lru_cache(maxsize=1)
+def _default_config() -> ClaimsConfig:
+    return ClaimsConfig.from_yaml()
 
 
 # -------------------------------------------------------------------------------------- attributed rule
@@ -196,7 +132,7 @@ def attribution_for_sentences(doc: AnnotatedArticle, ranges: Sequence[tuple[int,
     Spans never overlap, so the spans touching a range are one run of the spans sorted by start, found by
     bisection: the cost is linear in the article, not claims x attributions.
     """
-    rule = rule or AttributionRule()
+    rule = rule or ClaimsConfig.default().attribution
     by_id = doc.span_by_id()
     roles: dict[str, list[tuple[int, str]]] = {}  # span id -> (attribution index, role)
     for index, attribution in enumerate(doc.attributions):
@@ -478,7 +414,7 @@ def fit_head(
     The stacker's three numbers are fitted on out-of-fold decisions (``config.cv_folds`` folds), so it learns
     how far to trust each part on sentences that part did not see.
     """
-    head_meta = {"pooling": config.pooling, **asdict(config), **(meta or {})}
+    head_meta = {"pooling": config.pooling, **config.model_dump(), **(meta or {})}
     states = fit_states_model(features, labels, config)
     if not config.lexical:
         return ClaimsHead(states, None, np.asarray([1.0, 0.0, 0.0]), head_meta)
@@ -620,7 +556,7 @@ def fit_claims_head(
             "dev_positives": int(y_dev.sum()),
             "sentences_per_document": config.training.sentences_per_document,
         },
-        "head": asdict(config.head),
+        "head": config.head.model_dump(),
         "threshold": config.threshold,
         "dev": binary_metrics(y_dev, probs, config.threshold),
         "dev_thresholds": threshold_table(y_dev, probs),

@@ -29,103 +29,141 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-from annotator.configcheck import ConfigError, Int, ListOf, Num, Regex, Str, check, load_yaml
+from pydantic import AfterValidator, PrivateAttr
+
+from annotator.config import IntRange, Pattern, StrictModel, Text, Unit, load_model, read_alias_file
 from annotator.resources import config_file
 from annotator.schema import Article, RecordError
 
 DEFAULT_CONFIG = config_file("cleaning.yaml")
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_ANY_MONTH = r"(?:[a-z]{3,9})"  # stands in for MONTH while a pattern is checked, before the months file is read
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
-_SCHEMA: dict[str, Any] = {
-    "lines": {
-        "short_line_words": Int(1, 200),
-        "headline_max_words": Int(1, 200),
-        "body_min_words": Int(1, 200),
-        "drop_fullmatch": ListOf(Regex()),
-        "nav_separators": Regex(),
-        "nav_min_items": Int(2, 100),
-        "nav_item_max_words": Int(1, 20),
-        "drop_short_keywords": ListOf(Regex()),
-        "drop_any_keywords": ListOf(Regex()),
-        "caption_patterns": ListOf(Regex()),
-        "teaser_headers": ListOf(Regex()),
-        "read_more_patterns": ListOf(Regex()),
-        "end_markers": ListOf(Regex()),
-    },
-    "furniture": {
-        "title_max_words": Int(1, 200),
-        "lead_max_lines": Int(0, 50),
-        "dateline_patterns": ListOf(Regex()),
-        "byline_patterns": ListOf(Regex()),
-        "credit_patterns": ListOf(Regex()),
-        "name_line_max_words": Int(1, 20),
-    },
-    "stories": {"header_lookahead": Int(1, 50), "dateline_patterns": ListOf(Regex()), "min_story_words": Int(0, 100_000)},
-    "language": {
-        "seed": Int(0),
-        "min_chars": Int(0),
-        "max_chars": Int(1),
-        "min_probability": Num(0.0, 1.0),
-        "expected": Str(),
-    },
-}
+
+def _month_pattern(pattern: str) -> str:
+    """A line pattern with MONTH expanded; must compile after the expansion as well."""
+    try:
+        re.compile(pattern.replace("MONTH", _ANY_MONTH))
+    except re.error as exc:
+        raise ValueError(f"invalid pattern once MONTH is expanded: {exc}") from None
+    return pattern
 
 
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(p.replace("MONTH", _MONTH), re.IGNORECASE) for p in patterns]
+LinePattern = Annotated[Pattern, AfterValidator(_month_pattern)]
 
 
-@dataclass
-class CleaningConfig:
-    """The validated ``configs/cleaning.yaml`` with its patterns compiled."""
+class Lines(StrictModel):
+    short_line_words: IntRange(1, 200)
+    headline_max_words: IntRange(1, 200)
+    body_min_words: IntRange(1, 200)
+    drop_fullmatch: list[LinePattern]
+    nav_separators: Pattern
+    nav_min_items: IntRange(2, 100)
+    nav_item_max_words: IntRange(1, 20)
+    drop_short_keywords: list[LinePattern]
+    drop_any_keywords: list[LinePattern]
+    caption_patterns: list[LinePattern]
+    teaser_headers: list[LinePattern]
+    read_more_patterns: list[LinePattern]
+    end_markers: list[LinePattern]
 
-    raw: dict[str, Any]
-    fullmatch: list[re.Pattern[str]] = field(init=False)
-    short_keywords: list[re.Pattern[str]] = field(init=False)
-    any_keywords: list[re.Pattern[str]] = field(init=False)
-    captions: list[re.Pattern[str]] = field(init=False)
-    teaser_headers: list[re.Pattern[str]] = field(init=False)
-    read_more: list[re.Pattern[str]] = field(init=False)
-    end_markers: list[re.Pattern[str]] = field(init=False)
-    datelines: list[re.Pattern[str]] = field(init=False)
-    nav_separators: re.Pattern[str] = field(init=False)
 
-    def __post_init__(self) -> None:
-        lines = self.raw["lines"]
-        self.fullmatch = _compile(lines["drop_fullmatch"])
-        self.short_keywords = _compile(lines["drop_short_keywords"])
-        self.any_keywords = _compile(lines["drop_any_keywords"])
-        self.captions = _compile(lines["caption_patterns"])
-        self.teaser_headers = _compile(lines["teaser_headers"])
-        self.read_more = _compile(lines["read_more_patterns"])
-        self.end_markers = _compile(lines["end_markers"])
-        self.datelines = _compile(self.raw["stories"]["dateline_patterns"])
-        self.nav_separators = re.compile(lines["nav_separators"])
+class FurnitureRules(StrictModel):
+    title_max_words: IntRange(1, 200)
+    lead_max_lines: IntRange(0, 50)
+    dateline_patterns: list[Pattern]
+    byline_patterns: list[Pattern]
+    credit_patterns: list[Pattern]
+    name_line_max_words: IntRange(1, 20)
+
+
+class Stories(StrictModel):
+    header_lookahead: IntRange(1, 50)
+    dateline_patterns: list[LinePattern]
+    min_story_words: IntRange(0, 100_000)
+
+
+class Language(StrictModel):
+    seed: IntRange(0)
+    min_chars: IntRange(0)
+    max_chars: IntRange(1)
+    min_probability: Unit
+    expected: Text
+
+
+class LexiconFiles(StrictModel):
+    months: Text  # month names and abbreviations (configs/lexicons/months.txt), relative to this config
+
+
+def _compile(patterns: list[str], month: str) -> list[re.Pattern[str]]:
+    return [re.compile(p.replace("MONTH", month), re.IGNORECASE) for p in patterns]
+
+
+class CleaningConfig(StrictModel):
+    """The validated ``configs/cleaning.yaml``; its patterns are compiled on first use."""
+
+    lexicon_files: LexiconFiles
+    lines: Lines
+    furniture: FurnitureRules
+    stories: Stories
+    language: Language
+    _base: Path = PrivateAttr(default=DEFAULT_CONFIG.parent)
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> CleaningConfig:
         path = Path(path) if path is not None else DEFAULT_CONFIG
-        raw = load_yaml(path, "cleaning")
-        check(raw, _SCHEMA, path.name)
-        for key in ("drop_fullmatch", "drop_short_keywords", "caption_patterns", "teaser_headers", "read_more_patterns", "end_markers"):
-            for i, pattern in enumerate(raw["lines"][key]):
-                try:
-                    re.compile(pattern.replace("MONTH", _MONTH))
-                except re.error as exc:  # MONTH expansion can only break a pattern that was already odd
-                    raise ConfigError(f"{path.name}: lines.{key}[{i}]: invalid pattern: {exc}") from exc
-        return cls(raw)
+        cfg = load_model(path, cls, "cleaning")
+        cfg._base = path.parent
+        _ = cfg.month  # a missing or empty months file is an error now, not at the first article
+        return cfg
 
-    def __getitem__(self, key: str) -> Any:
-        return self.raw[key]
+    @cached_property
+    def month(self) -> str:
+        """MONTH of the line patterns: any month name or abbreviation of the months lexicon."""
+        path = self._base / self.lexicon_files.months
+        forms = sorted(read_alias_file(path), key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(f) for f in forms) + ")"
+
+    @cached_property
+    def fullmatch(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.drop_fullmatch, self.month)
+
+    @cached_property
+    def short_keywords(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.drop_short_keywords, self.month)
+
+    @cached_property
+    def any_keywords(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.drop_any_keywords, self.month)
+
+    @cached_property
+    def captions(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.caption_patterns, self.month)
+
+    @cached_property
+    def teaser_headers(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.teaser_headers, self.month)
+
+    @cached_property
+    def read_more(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.read_more_patterns, self.month)
+
+    @cached_property
+    def end_markers(self) -> list[re.Pattern[str]]:
+        return _compile(self.lines.end_markers, self.month)
+
+    @cached_property
+    def datelines(self) -> list[re.Pattern[str]]:
+        return _compile(self.stories.dateline_patterns, self.month)
+
+    @cached_property
+    def nav_separators(self) -> re.Pattern[str]:
+        return re.compile(self.lines.nav_separators)
 
 
 @lru_cache(maxsize=4)
@@ -189,30 +227,30 @@ def _matches(patterns: list[re.Pattern[str]], line: str, full: bool = False) -> 
 
 
 def _is_headline_like(line: str, cfg: CleaningConfig) -> bool:
-    return 0 < _n_words(line) <= cfg["lines"]["headline_max_words"] and not _SENTENCE_END.search(line)
+    return 0 < _n_words(line) <= cfg.lines.headline_max_words and not _SENTENCE_END.search(line)
 
 
 def _is_body(line: str, cfg: CleaningConfig) -> bool:
-    return _n_words(line) >= cfg["lines"]["body_min_words"] and bool(_SENTENCE_END.search(line))
+    return _n_words(line) >= cfg.lines.body_min_words and bool(_SENTENCE_END.search(line))
 
 
 def _is_nav_bar(line: str, cfg: CleaningConfig) -> bool:
     items = [i.strip() for i in cfg.nav_separators.split(line) if i.strip()]
-    lines = cfg["lines"]
-    return len(items) >= lines["nav_min_items"] and all(_n_words(i) <= lines["nav_item_max_words"] for i in items)
+    lines = cfg.lines
+    return len(items) >= lines.nav_min_items and all(_n_words(i) <= lines.nav_item_max_words for i in items)
 
 
 def _is_boilerplate(line: str, cfg: CleaningConfig) -> bool:
     if _matches(cfg.fullmatch, line, full=True) or _is_nav_bar(line, cfg) or _matches(cfg.any_keywords, line):
         return True
-    if _n_words(line) <= cfg["lines"]["short_line_words"] and _matches(cfg.short_keywords, line):
+    if _n_words(line) <= cfg.lines.short_line_words and _matches(cfg.short_keywords, line):
         return True
     return _matches(cfg.captions, line)
 
 
 def _story_starts(lines: list[str], cfg: CleaningConfig) -> list[int]:
     """Indices (into ``lines``, non-empty lines only) where a new story begins; always includes 0."""
-    look = cfg["stories"]["header_lookahead"]
+    look = cfg.stories.header_lookahead
     starts = [0]
     body_since_start = False
     for i, line in enumerate(lines):
@@ -282,7 +320,7 @@ def clean_text(text: str, config: CleaningConfig | None = None) -> Cleaned:
     starts = _story_starts(lines, cfg) + [len(lines)]
     stories = [(a, lines[a:b]) for a, b in zip(starts, starts[1:], strict=False)]
     body_words = [sum(_n_words(s) for s in story if _is_body(s, cfg)) for _, story in stories]
-    main = next((k for k, n in enumerate(body_words) if n >= cfg["stories"]["min_story_words"]), None)
+    main = next((k for k, n in enumerate(body_words) if n >= cfg.stories.min_story_words), None)
     if main is None:
         main = max(range(len(stories)), key=lambda k: (body_words[k], -k))
     offset, story = stories[main]
@@ -308,14 +346,14 @@ def detect_language(text: str, config: CleaningConfig | None = None) -> tuple[st
     langdetect is random by design; the seed from the config makes it deterministic.
     """
     cfg = config or load_config()
-    lang_cfg = cfg["language"]
-    sample = text[: lang_cfg["max_chars"]]
-    if len(sample.strip()) < lang_cfg["min_chars"]:
+    lang_cfg = cfg.language
+    sample = text[: lang_cfg.max_chars]
+    if len(sample.strip()) < lang_cfg.min_chars:
         return None
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    DetectorFactory.seed = lang_cfg["seed"]
+    DetectorFactory.seed = lang_cfg.seed
     try:
         best = detect_langs(sample)[0]
     except LangDetectException:
@@ -333,8 +371,8 @@ def clean_article(item: Article | RecordError, config: CleaningConfig | None = N
     if not cleaned.text.strip():
         return RecordError(item.id, "empty_after_cleaning", "nothing is left after removing navigation and boilerplate lines", path, item.source)
     lang = detect_language(cleaned.text, cfg)
-    expected = cfg["language"]["expected"]
-    if lang is not None and lang[0] != expected and lang[1] >= cfg["language"]["min_probability"]:
+    expected = cfg.language.expected
+    if lang is not None and lang[0] != expected and lang[1] >= cfg.language.min_probability:
         message = f"the article looks like '{lang[0]}' (probability {lang[1]:.2f}), not '{expected}'; the tagger reads English only"
         return RecordError(item.id, "not_english", message, path, item.source)
     meta = dict(item.meta)

@@ -153,7 +153,7 @@ def train(
 ) -> None:
     """Fine-tune the tagger on PolNeAR (plus correction rounds), select on dev, write a model directory with
     its claims head. Refuses to overwrite the shipped model unless --overwrite-shipped."""
-    from annotator.modeling.trainer import TrainConfig
+    from annotator.modeling.training_config import TrainConfig
     from annotator.workflows.training import ShippedModelError, train_model
 
     try:
@@ -346,7 +346,7 @@ def calibrate(
     """Fit the score to human 1-5 sourcing ratings: non-negative component weights chosen by cross-validated
     Spearman and a monotone 0-100 mapping, written as a scoring YAML; report the cross-validated agreement with
     the mean rating, each component's contribution and the worst disagreements. See docs/scoring.md."""
-    from annotator.configcheck import ConfigError
+    from annotator.config import ConfigError
     from annotator.ratings import RatingsError, agreement, read_ratings
     from annotator.scoring import DEFAULT_CONFIG, ScoringConfig
     from annotator.workflows.calibrate import CalibrationError, annotated_records, article_texts, format_report, read_manifest, write_config
@@ -463,7 +463,7 @@ def score(
     """
     from annotator.batch import run_batch
     from annotator.clean import CleaningConfig
-    from annotator.configcheck import ConfigError
+    from annotator.config import ConfigError
     from annotator.inputs import count_inputs
     from annotator.pipeline import ScorePipeline
     from annotator.scoring import ScoringConfig

@@ -99,17 +99,20 @@ def retrain(
     heldout_docs = [corrected[i] for i in sorted(held)]
     train_corrections = [corrected[i] for i in sorted(corrected) if i not in held]
 
-    from annotator.modeling.trainer import TrainConfig, load_corpus
+    from annotator.modeling.trainer import load_corpus
+    from annotator.modeling.training_config import TrainConfig
 
     train_cfg_path = resolve(cfg.train_config)
     try:
         train_cfg = apply_overrides(TrainConfig.from_yaml(train_cfg_path), cfg.train_overrides)
     except ValueError as exc:
         fail(str(exc))
+    late: dict[str, dict[str, object]] = {}
     if train_cfg.data.polnear:
-        train_cfg.data.polnear = str(resolve(train_cfg.data.polnear))
+        late["data"] = {"polnear": str(resolve(train_cfg.data.polnear))}
     if threads:
-        train_cfg.optim.threads = threads
+        late["optim"] = {"threads": threads}
+    train_cfg = train_cfg.with_overrides(late, "--threads")
     base_docs: list[AnnotatedArticle] = []
     selection_dev: list[AnnotatedArticle] = []
     if candidate is None:

@@ -20,12 +20,14 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import Field
 
-from annotator.configcheck import ConfigError, Int, ListOf, Num, Regex, Str, check, load_yaml
+from annotator.config import ConfigError, IntRange, NumRange, Pattern, StrictModel, Text, Unit, load_model
 from annotator.resources import config_file
 from annotator.schema import Attribution, Span
 
@@ -35,51 +37,87 @@ KINDS = ("information", "stance", "refusal")  # the head's classes; refusal beco
 _WORD = re.compile(r"[a-z’']+")
 _NEGATION = re.compile(r"\b(not|n[’']t|never)\b")
 
-_SCHEMA: dict[str, Any] = {
-    "context": {"words_before": Int(0, 50), "words_after": Int(0, 50), "lexical_weight": Num(0.0, 100.0)},
-    "fit": {"C": Num(1e-6, 1e6), "max_iter": Int(10, 10**6)},
-    "decision": {"min_information_without_word": Num(0.0, 1.0)},
-    "information_words": ListOf(Str(), 1),
-    "stance_words": ListOf(Str(), 1),
-    "refusal_patterns": ListOf(Regex(), 1),
-    "refusal_content_patterns": ListOf(Regex(), 1),
-    "irrealis_cue_patterns": ListOf(Regex(), 1),
-}
 N_SIGNALS = 7
 
 
-@dataclass
-class KindConfig:
-    """The validated ``configs/kinds.yaml``."""
+class Context(StrictModel):
+    words_before: IntRange(0, 50)
+    words_after: IntRange(0, 50)
+    lexical_weight: NumRange(0.0, 100.0)
 
-    raw: dict[str, Any]
-    information: frozenset[str] = field(init=False)
-    stance: frozenset[str] = field(init=False)
-    refusal: re.Pattern[str] = field(init=False)
-    refusal_content: re.Pattern[str] = field(init=False)
-    irrealis: re.Pattern[str] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.information = frozenset(w.lower() for w in self.raw["information_words"])
-        self.stance = frozenset(w.lower() for w in self.raw["stance_words"])
-        self.refusal = re.compile("|".join(f"(?:{p})" for p in self.raw["refusal_patterns"]), re.IGNORECASE)
-        self.refusal_content = re.compile("|".join(f"(?:{p})" for p in self.raw["refusal_content_patterns"]), re.IGNORECASE)
-        self.irrealis = re.compile("|".join(f"(?:{p})" for p in self.raw["irrealis_cue_patterns"]), re.IGNORECASE)
+class Fit(StrictModel):
+    C: NumRange(1e-6, 1e6)
+    max_iter: IntRange(10, 10**6)
+
+
+class Decision(StrictModel):
+    min_information_without_word: Unit
+    min_information_state_cue: Unit
+
+
+def _joined(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+class KindConfig(StrictModel):
+    """The validated ``configs/kinds.yaml`` (word sets and joined patterns built on first use)."""
+
+    context: Context
+    fit: Fit
+    decision: Decision
+    information_words: Annotated[list[Text], Field(min_length=1)]
+    stance_words: Annotated[list[Text], Field(min_length=1)]
+    refusal_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    refusal_content_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    irrealis_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    state_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    refusal_spread_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    refusal_spread_blockers: Annotated[list[Pattern], Field(min_length=1)]
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> KindConfig:
-        path = Path(path) if path is not None else DEFAULT_CONFIG
-        raw = load_yaml(path, "kinds")
-        check(raw, _SCHEMA, path.name)
-        return cls(raw)
+        return load_model(Path(path) if path is not None else DEFAULT_CONFIG, cls, "kinds")
+
+    @cached_property
+    def information(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.information_words)
+
+    @cached_property
+    def stance(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.stance_words)
+
+    @cached_property
+    def refusal(self) -> re.Pattern[str]:
+        return _joined(self.refusal_patterns)
+
+    @cached_property
+    def refusal_content(self) -> re.Pattern[str]:
+        return _joined(self.refusal_content_patterns)
+
+    @cached_property
+    def irrealis(self) -> re.Pattern[str]:
+        return _joined(self.irrealis_cue_patterns)
+
+    @cached_property
+    def state_cue(self) -> re.Pattern[str]:
+        return _joined(self.state_cue_patterns)
+
+    @cached_property
+    def refusal_spread_cue(self) -> re.Pattern[str]:
+        return _joined(self.refusal_spread_cue_patterns)
+
+    @cached_property
+    def refusal_spread_blocker(self) -> re.Pattern[str]:
+        return _joined(self.refusal_spread_blockers)
 
     @property
     def words_before(self) -> int:
-        return int(self.raw["context"]["words_before"])
+        return self.context.words_before
 
     @property
     def words_after(self) -> int:
-        return int(self.raw["context"]["words_after"])
+        return self.context.words_after
 
 
 def lexical_signals(text: str, start: int, end: int, cfg: KindConfig) -> np.ndarray:
@@ -122,7 +160,7 @@ def cue_features(text: str, word_starts: Sequence[int], hidden: np.ndarray, star
         a, b = max(0, a), min(len(hidden), b)
         return hidden[a:b].astype(np.float32).mean(axis=0) if b > a else np.zeros(width, dtype=np.float32)
 
-    signals = lexical_signals(text, start, end, cfg) * float(cfg.raw["context"]["lexical_weight"])
+    signals = lexical_signals(text, start, end, cfg) * cfg.context.lexical_weight
     return np.concatenate([mean(i0, i1), mean(i1, i1 + cfg.words_after), mean(i0 - cfg.words_before, i0), signals])
 
 
@@ -193,12 +231,15 @@ def assign_kinds(
         features = np.stack([cue_features(text, word_starts, hidden, cue.start, cue.end, cfg) for _, cue in todo])
         probs = head.predict_proba(features)
         info = head.classes.index("information") if "information" in head.classes else None
-        floor = float(cfg.raw["decision"]["min_information_without_word"])
         predicted = []
         for (_, cue), row in zip(todo, probs, strict=True):
             kind = head.classes[int(row.argmax())]
-            if kind == "information" and info is not None and row[info] < floor and not lexical_signals(text, cue.start, cue.end, cfg)[0]:
-                kind = "stance"  # a cue with no word of communication needs a confident head to count as information
+            if kind == "information" and info is not None and not lexical_signals(text, cue.start, cue.end, cfg)[0]:
+                # a cue with no word of communication needs a confident head to count as information, a state
+                # ("were coy about", "has been a supporter of") a very confident one
+                floor = cfg.decision.min_information_state_cue if cfg.state_cue.match(cue.text.strip()) else cfg.decision.min_information_without_word
+                if row[info] < floor:
+                    kind = "stance"
             predicted.append(kind)
     else:
         predicted = [rule_kind(lexical_signals(text, cue.start, cue.end, cfg)) for _, cue in todo]
@@ -211,19 +252,23 @@ def assign_kinds(
             kind = "stance"  # "needs to tell", "would have to say": nothing was communicated
         attribution.kind = "stance" if kind == "stance" else "information"
         attribution.declined = kind == "refusal"
-    _spread_refusals(text, by_id, attributions)
+    _spread_refusals(text, by_id, attributions, cfg)
 
 
-def _spread_refusals(text: str, by_id: dict[str, Span], attributions: Sequence[Attribution]) -> None:
-    """A source that declines in a sentence gives nothing else in it ("declined to comment, citing a review")."""
+def _spread_refusals(text: str, by_id: dict[str, Span], attributions: Sequence[Attribution], cfg: KindConfig) -> None:
+    """A source that declines gives nothing in the participle that follows the refusal ("declined to comment,
+    citing a review"). A finite verb of its own ("declined to comment on the visit, but said ...", "who declined
+    to comment ..., said ...") or a contrast in between ("but", "however") is information it did give."""
     declined = [(a.source, by_id[a.cue]) for a in attributions if a.declined and a.source and a.cue in by_id]
     for a in attributions:
         if a.declined or not a.source or a.cue not in by_id:
             continue
         cue = by_id[a.cue]
+        if not cfg.refusal_spread_cue.match(cue.text):
+            continue
         for source, other in declined:
-            lo, hi = sorted((cue.start, other.start))
-            if source == a.source and not re.search(r"[.!?]\s", text[lo:hi]):
+            gap = text[other.end : cue.start]
+            if source == a.source and other.start < cue.start and not re.search(r"[.!?]\s", gap) and not cfg.refusal_spread_blocker.search(gap):
                 a.declined = True
 
 
@@ -234,7 +279,7 @@ def fit_head(features: np.ndarray, labels: Sequence[str], cfg: KindConfig, meta:
     unknown = sorted(set(labels) - set(KINDS))
     if unknown:
         raise ConfigError(f"unknown kind labels {unknown} (expected {list(KINDS)})")
-    model = LogisticRegression(C=float(cfg.raw["fit"]["C"]), max_iter=int(cfg.raw["fit"]["max_iter"]))
+    model = LogisticRegression(C=cfg.fit.C, max_iter=cfg.fit.max_iter)
     model.fit(features, np.asarray(labels))
     order = [list(model.classes_).index(k) for k in KINDS if k in model.classes_]
     classes = tuple(model.classes_[i] for i in order)

@@ -48,11 +48,11 @@ _COMPILED: dict[int, _Patterns] = {}
 def _patterns(cfg: CleaningConfig) -> _Patterns:
     key = id(cfg)
     if key not in _COMPILED:
-        raw = cfg["furniture"]
+        raw = cfg.furniture
         _COMPILED[key] = _Patterns(
-            tuple(re.compile(p) for p in raw["dateline_patterns"]),
-            tuple(re.compile(p, re.IGNORECASE) for p in raw["byline_patterns"]),
-            tuple(re.compile(p, re.IGNORECASE) for p in raw["credit_patterns"]),
+            tuple(re.compile(p) for p in raw.dateline_patterns),
+            tuple(re.compile(p, re.IGNORECASE) for p in raw.byline_patterns),
+            tuple(re.compile(p, re.IGNORECASE) for p in raw.credit_patterns),
         )
     return _COMPILED[key]
 
@@ -66,7 +66,7 @@ def _name_line(line: str, max_words: int) -> bool:
 def find_furniture(text: str, config: CleaningConfig | None = None, title: str | None = None) -> list[Furniture]:
     """The furniture ranges of ``text`` in text order (see the module docstring for the rule)."""
     cfg = config or load_config()
-    rules = cfg["furniture"]
+    rules = cfg.furniture
     pats = _patterns(cfg)
     lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\r\n]+", text) if m.group().strip()]
     if not lines:
@@ -81,23 +81,23 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
     first = lines[0][2].strip()
     bare_dateline = any(p.fullmatch(first) for p in pats.datelines)  # "Baghdad:" on a line of its own
     is_title = not bare_dateline and (
-        (title is not None and first.casefold() == title.strip().casefold()) or (len(lines) > 1 and _n_words(first) <= rules["title_max_words"])
+        (title is not None and first.casefold() == title.strip().casefold()) or (len(lines) > 1 and _n_words(first) <= rules.title_max_words)
     )
     if is_title:
         mark(0, "title")
     elif bare_dateline:
         mark(0, "dateline")
     lead_start = 1 if (is_title or bare_dateline) else 0
-    window = range(lead_start, min(len(lines), lead_start + rules["lead_max_lines"] + 1))
+    window = range(lead_start, min(len(lines), lead_start + rules.lead_max_lines + 1))
     dated = next(((i, d) for i in window if (d := _dateline(lines[i], pats)) is not None), None)
     if dated is not None:
         body = dated[0]  # everything between the title and a dateline-led line is lead: sub-headings, bylines
         out.append(dated[1])
     else:
         body = next((i for i in range(lead_start, len(lines)) if _is_body(lines[i][2].strip(), cfg)), len(lines))
-    for i in range(lead_start, min(body, lead_start + rules["lead_max_lines"])):
+    for i in range(lead_start, min(body, lead_start + rules.lead_max_lines)):
         line = lines[i][2].strip()
-        if any(p.fullmatch(line) for p in pats.bylines) or _name_line(line, rules["name_line_max_words"]):
+        if any(p.fullmatch(line) for p in pats.bylines) or _name_line(line, rules.name_line_max_words):
             mark(i, "byline")
         elif is_title and (dated is not None or not _SENTENCE_END.search(line) or _BULLET.match(line) or _n_words(line) <= 3):
             mark(i, "subhead")

@@ -22,6 +22,8 @@ SOURCE_TYPES: tuple[str, ...] = (
     "ANONYMOUS_VAGUE",
     "REFERENCE",
 )
+ANONYMOUS_TYPES: tuple[str, ...] = ("ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE")  # sources nobody can name
+ON_RECORD_TYPES: tuple[str, ...] = ("NAMED_PERSON", "NAMED_ORGANIZATION", "DOCUMENT")  # sources a reader can check
 
 
 @dataclass(slots=True, frozen=True)

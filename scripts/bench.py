@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from annotator.modeling.precision import PRECISIONS, native_precisions
+from annotator.modeling.precision import PRECISIONS, FullRangeDynamicLinear, inference_config, int8_qconfig, native_precisions
 from annotator.modeling.windows import encode, make_windows
 from annotator.tagger import Tagger, default_model_dir
 from annotator.text import words
@@ -69,8 +70,15 @@ def matmul_gflops(dtype: str, n: int = 1024, seconds: float = 0.5, tries: int = 
 
 
 def _matmul_once(dtype: str, n: int, seconds: float) -> float:
-    if dtype == "int8":
-        layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(n, n)), {torch.nn.Linear}, dtype=torch.qint8)
+    if dtype == "int8":  # the same dynamic int8 linear layer our int8 path runs (configs/inference.yaml)
+        settings = inference_config().int8
+        target = FullRangeDynamicLinear if settings.reduced_range == "weights" else torch.ao.nn.quantized.dynamic.Linear
+        qconfig = int8_qconfig(settings.per_channel, settings.reduced_range)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.ao's deprecation notice
+            layer = torch.ao.quantization.quantize_dynamic(
+                torch.nn.Sequential(torch.nn.Linear(n, n)), {"0": qconfig}, dtype=torch.qint8, mapping={torch.nn.Linear: target}
+            )
         x = torch.randn(n, n)
 
         def step():
@@ -106,20 +114,24 @@ def encoder_flops(tagger: Tagger, texts: list[str]) -> float:
     return total
 
 
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up
-    runs = []
+def timed_side_by_side(paths: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Seconds per path: one warm-up each, then ``repeats`` rounds that run every path in turn, best round kept, so
+    a burst of load from other processes slows all paths of a round alike instead of whichever was running."""
+    for fn in paths.values():
+        fn()  # warm-up
+    best = dict.fromkeys(paths, float("inf"))
     for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+        for name, fn in paths.items():
+            started = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=24)
-    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=2, help="rounds over all paths (best round kept)")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     ap.add_argument("--model", type=Path, default=default_model_dir())
     ap.add_argument("--json", action="store_true", help="print one JSON object as the last line")
@@ -139,10 +151,6 @@ def main() -> None:
     flops = encoder_flops(taggers["fp32"], texts)
     naive = naive_pipeline(taggers["fp32"])
 
-    seconds: dict[str, float] = {"naive_hf_pipeline_fp32": timed(lambda: [naive(t) for t in texts], args.repeats)}
-    for p, tagger in taggers.items():
-        seconds[f"ours_{p}"] = timed(lambda tagger=tagger: tagger.annotate(texts), args.repeats)
-
     from annotator.pipeline import ScorePipeline
     from annotator.schema import Article
 
@@ -153,7 +161,11 @@ def main() -> None:
         prepared = [pipeline.prepare(a) for a in articles]
         pipeline.process([a for a in prepared if isinstance(a, Article)])
 
-    seconds["score_pipeline_auto"] = timed(score_all, args.repeats)
+    paths: dict[str, Callable[[], object]] = {"naive_hf_pipeline_fp32": lambda: [naive(t) for t in texts]}
+    for p, tagger in taggers.items():
+        paths[f"ours_{p}"] = lambda tagger=tagger: tagger.annotate(texts)
+    paths["score_pipeline_auto"] = score_all
+    seconds = timed_side_by_side(paths, args.repeats)
 
     words_per_s = {k: round(n_words / s, 1) for k, s in seconds.items()}
     words_per_s["ours_auto"] = words_per_s[f"ours_{auto.precision}"]

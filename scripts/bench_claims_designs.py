@@ -115,7 +115,7 @@ def compare(args: argparse.Namespace, config, tagger) -> dict:
         report["options"][name] = {"dev": binary_metrics(y_dev, probs, thr), "thresholds": threshold_table(y_dev, probs)}
 
     def head_config(pooling: str, C: float) -> HeadConfig:
-        return HeadConfig(pooling=pooling, C=C, class_weight=config.head.class_weight, max_iter=config.head.max_iter, lexical=False)
+        return config.head.model_copy(update={"pooling": pooling, "C": C, "lexical": False})
 
     def a_features(texts: list[str], pooling: str, k: int, split: str) -> np.ndarray:
         return _cached(args.cache, f"a-{pooling}-{k}-{split}-{tag}", lambda: tagger_sentence_features(tagger, texts, pooling, k))

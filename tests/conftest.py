@@ -43,7 +43,7 @@ def tagger():
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real tagger trained for a few steps on our brat fixtures (real MiniLM weights, no mocks)."""
-    from annotator.modeling.trainer import TrainConfig
+    from annotator.modeling.training_config import TrainConfig
     from annotator.workflows.training import train_model
 
     cfg = TrainConfig.from_yaml(ROOT / "tests" / "fixtures" / "train-tiny.yaml")

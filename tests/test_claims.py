@@ -96,13 +96,13 @@ def test_default_config_loads_and_is_sane() -> None:
     [
         ("threshold: 1.5\n", "threshold"),
         ("threshold: high\n", "threshold"),
-        ("thresh: 0.5\n", "unknown key(s) thresh"),
+        ("thresh: 0.5\n", "unknown keys ['thresh']"),
         ("head:\n  pooling: max\n", "head.pooling"),
         ("head:\n  C: 0\n", "head.C"),
         ("head:\n  max_iter: 2.5\n", "head.max_iter"),
         ("attribution:\n  cue_in_sentence: 1\n", "attribution.cue_in_sentence"),
         ("attribution:\n  min_content_coverage: 0\n", "attribution.min_content_coverage"),
-        ("attribution:\n  nearby: true\n", "attribution.nearby"),
+        ("attribution:\n  nearby: true\n", "attribution: unknown keys ['nearby']"),
         ("training:\n  dev_fraction: 0.9\n", "training.dev_fraction"),
         ("head: [1, 2]\n", "head: expected a mapping"),
         ("- 1\n- 2\n", "top level"),
@@ -123,14 +123,21 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
         ClaimsConfig.from_yaml(tmp_path / "nope.yaml")
 
 
-def test_partial_config_keeps_defaults(tmp_path: Path) -> None:
+def test_partial_config_is_refused_naming_every_missing_key(tmp_path: Path) -> None:
+    """Defaults live only in configs/claims.yaml: a partial file is an error, not a silent fallback."""
     path = tmp_path / "claims.yaml"
     path.write_text("threshold: 0.4\nattribution:\n  source_in_sentence: false\n", encoding="utf-8")
-    config = ClaimsConfig.from_yaml(path)
-    assert config.threshold == 0.4
-    assert config.attribution.source_in_sentence is False
-    assert config.attribution.cue_in_sentence is True
-    assert config.head.pooling == "mean"
+    with pytest.raises(ClaimsConfigError) as err:
+        ClaimsConfig.from_yaml(path)
+    message = str(err.value)
+    assert "top level: missing keys ['head', 'training']" in message
+    assert "attribution: missing keys ['min_content_coverage', 'cue_in_sentence']" in message
+
+
+def test_shipped_config_is_complete() -> None:
+    config = ClaimsConfig.default()
+    assert 0.0 <= config.threshold <= 1.0 and config.head.pooling in ("mean", "mean_max")
+    assert ClaimsConfig.from_dict(config.to_dict()) == config
 
 
 # ------------------------------------------------------------------------------------ the attributed rule
@@ -200,8 +207,8 @@ def test_rule_switches_and_coverage_threshold() -> None:
     # Content covers about half of the "Burglaries" sentence: a stricter coverage leaves only the cue rule.
     strict = AttributionRule(min_content_coverage=0.95, cue_in_sentence=False, source_in_sentence=False)
     assert attribution_for_sentences(doc, [quote_first, burglaries], strict) == ["A1", None]
-    assert attribution_for_sentences(doc, [burglaries], AttributionRule(min_content_coverage=0.95)) == ["A2"]
-    assert attribution_for_sentences(doc, [joined], AttributionRule(source_in_sentence=False)) == [None]
+    assert attribution_for_sentences(doc, [burglaries], AttributionRule(min_content_coverage=0.95, cue_in_sentence=True, source_in_sentence=True)) == ["A2"]
+    assert attribution_for_sentences(doc, [joined], AttributionRule(min_content_coverage=0.5, cue_in_sentence=True, source_in_sentence=False)) == [None]
 
 
 def test_content_beats_a_cue_from_another_attribution() -> None:
@@ -341,7 +348,8 @@ def test_fit_claims_head_writes_a_loadable_head(tagger, tmp_path: Path) -> None:
     rows += [{"sentence_id": 100 + i, "label": 0, "text": t} for i, t in enumerate(NOT_CHECKWORTHY)]
     data = tmp_path / "mini.json"
     data.write_text(json.dumps(rows), encoding="utf-8")
-    config = ClaimsConfig.from_dict({"training": {"dev_fraction": 0.25, "seed": 3}})
+    base = ClaimsConfig.default()
+    config = base.model_copy(update={"training": base.training.model_copy(update={"dev_fraction": 0.25, "seed": 3})})
     metrics = fit_claims_head(tagger, data, config, output=tmp_path / "head", progress=False)
     assert {HEAD_NAME, METRICS_NAME, CARD_NAME} <= {p.name for p in (tmp_path / "head").iterdir()}
     assert metrics["split"] == {"dev_fraction": 0.25, "seed": 3, "train": 30, "dev": 10, "dev_positives": 5, "sentences_per_document": 20}

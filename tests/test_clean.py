@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from annotator.clean import CleaningConfig, clean_article, clean_text, detect_language
-from annotator.configcheck import ConfigError
+from annotator.config import ConfigError
 from annotator.schema import Article, RecordError
 
 ROOT = Path(__file__).resolve().parent.parent

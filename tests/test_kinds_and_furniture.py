@@ -111,12 +111,12 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     """The end-to-end measurement on our gold set of every information source in 60 real articles (measured
-    P 0.795, R 0.871, type 0.898, count 0.948, kind 0.946 on this machine; docs/sources.md)."""
+    P 0.862, R 0.871, type 0.904, count 0.959, kind 0.939 on this machine; holdout P 0.822; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
     assert metrics["articles"] == 60
-    assert metrics["precision"] >= 0.76 and metrics["recall"] >= 0.84
-    assert metrics["type_accuracy"] >= 0.87 and metrics["count_accuracy"] >= 0.92
-    assert metrics["attribution_kind"]["accuracy"] >= 0.92
-    assert metrics["by_split"]["holdout"]["precision"] >= 0.72
+    assert metrics["precision"] >= 0.85 and metrics["recall"] >= 0.86
+    assert metrics["type_accuracy"] >= 0.89 and metrics["count_accuracy"] >= 0.95
+    assert metrics["attribution_kind"]["accuracy"] >= 0.93
+    assert metrics["by_split"]["holdout"]["precision"] >= 0.81

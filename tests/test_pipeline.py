@@ -58,8 +58,6 @@ def _check_record(r: dict) -> None:
     # sources come from SOURCE spans (or from phrases the tagger did not mark: span None); stance, refusal,
     # furniture and unlinked spans make none (docs/sources.md, "Which spans make sources")
     assert mentioned - {None} <= source_span_ids
-    info_sources = {a["source"] for a in r["attributions"] if a["source"] and a.get("kind") == "information" and not a.get("declined")}
-    assert len(mentioned & info_sources) >= min(1, len(info_sources))
     attribution_ids = {a["id"] for a in r["attributions"]}
     for c in r["claims"]:
         assert text[c["start"] : c["end"]] == c["text"]
@@ -81,9 +79,16 @@ def _check_record(r: dict) -> None:
 def test_score_on_examples_writes_one_full_record_per_article(example_records: list[dict]) -> None:
     names = sorted(p.stem for p in EXAMPLES.glob("*.txt"))
     assert [r["id"] for r in example_records] == names
+    kept = total = 0
     for r in example_records:
         assert "error" not in r
         _check_record(r)
+        mentioned = {m["span"] for src in r["sources"] for m in src["mentions"]}
+        info = {a["source"] for a in r["attributions"] if a["source"] and a.get("kind") == "information" and not a.get("declined")}
+        kept, total = kept + len(info & mentioned), total + len(info)
+    # most information attributions' SOURCE spans make a source; selection drops the rest on purpose (the subject
+    # of "residents were promised" received the information: docs/sources.md, "Which spans make sources")
+    assert total and kept / total >= 0.8
 
 
 def test_the_record_text_is_the_cleaned_text(example_records: list[dict]) -> None:

@@ -12,7 +12,7 @@ import torch
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from annotator.modeling.precision import PRECISIONS, apply, choose, inference_config, native_precisions
+from annotator.modeling.precision import PRECISIONS, FullRangeDynamicLinear, apply, choose, inference_config, int8_layers, int8_qconfig, native_precisions
 from annotator.tagger import Tagger, default_model_dir
 
 AMX = frozenset({"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "amx_tile"})
@@ -48,20 +48,42 @@ def test_auto_takes_the_preferred_native_precision_that_kept_accuracy(tmp_path: 
         choose("fp16", ok, AMX)
 
 
-def test_int8_keeps_the_configured_layers_in_fp32() -> None:
+def test_int8_quantizes_the_configured_layers() -> None:
     tagger = Tagger.from_pretrained(precision="fp32")
-    model = apply(tagger.model, "int8")
-    kinds = {name: type(m).__name__ for name, m in model.encoder.named_modules() if "dense" in name or name.endswith(("query", "key", "value"))}
-    assert inference_config().int8.keep_fp32 == ["^layer\\.0\\."]
-    assert all(v == "Linear" for k, v in kinds.items() if k.startswith("layer.0."))
-    assert all(v != "Linear" for k, v in kinds.items() if not k.startswith("layer.0.") and k.startswith("layer."))
+    linears = [n for n, m in tagger.model.encoder.named_modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 37 and all(n.startswith("encoder.layer.") for n in linears[:-1]) and linears[-1] == "pooler.dense"
+    # keep_fp32 patterns are searched in these names: one that names layer 0 keeps exactly its six layers in fp32
+    assert int8_layers(tagger.model, [r"^encoder\.layer\.0\."]) == [n for n in linears if not n.startswith("encoder.layer.0.")]
+    assert int8_layers(tagger.model, [r"\.output\.dense$"]) == [n for n in linears if not n.endswith("output.dense")]
+    settings = inference_config().int8
+    expected = set(int8_layers(tagger.model, settings.keep_fp32))
+    model = apply(tagger.model, "int8")  # replaces the encoder of the model it is given
+    quantized = {n for n, m in model.encoder.named_modules() if isinstance(m, FullRangeDynamicLinear)}
+    kept = {n for n, m in model.encoder.named_modules() if type(m) is torch.nn.Linear}
+    assert settings.reduced_range == "weights"
+    assert quantized == expected and kept == set(linears) - quantized
     assert type(model.classifier) is torch.nn.Linear  # the classifier stays fp32
 
 
+def test_full_range_int8_keeps_weights_on_7_bits_and_activations_on_8() -> None:
+    torch.manual_seed(0)
+    layer = torch.nn.Sequential(torch.nn.Linear(64, 32))
+    qconfig = int8_qconfig(per_channel=True, reduced_range="weights")
+    q = torch.ao.quantization.quantize_dynamic(layer, {"0": qconfig}, dtype=torch.qint8, mapping={torch.nn.Linear: FullRangeDynamicLinear})
+    weight = q[0].weight().int_repr()
+    assert weight.min() >= -64 and weight.max() <= 63 and weight.abs().max() >= 60  # 7 bits, and the range is used
+    x = torch.randn(5, 64)
+    with torch.inference_mode():
+        ours, ref = q(x), layer(x)
+        again = q(x)
+    assert torch.equal(ours, again)  # deterministic
+    assert (ours - ref).abs().max() < 0.05 * ref.abs().max()
+
+
 @pytest.mark.parametrize("precision", PRECISIONS)
-def test_every_precision_tags_real_text_like_fp32(precision: str, tagger) -> None:
+def test_every_precision_tags_real_text_like_fp32(precision: str) -> None:
     text = 'The county engineer, Dana Whitfield, said the repairs would take four months. "We found more rust," she said.'
-    reference = {(s.start, s.end, s.label) for s in tagger.annotate([text])[0].spans}
+    reference = {(s.start, s.end, s.label) for s in Tagger.from_pretrained(precision="fp32").annotate([text])[0].spans}
     other = Tagger.from_pretrained(precision=precision)
     assert other.precision == precision
     spans = {(s.start, s.end, s.label) for s in other.annotate([text])[0].spans}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from annotator.configcheck import ConfigError
+from annotator.config import ConfigError
 from annotator.schema import AnnotatedArticle, Article, Attribution, Claim, Source, Span
 from annotator.scoring import COMPONENTS, ScoringConfig, score_record
 from annotator.scoring import score_article as score_typed
@@ -45,9 +45,9 @@ def _raw() -> dict:
 
 def test_shipped_config_loads_and_weights_sum_to_one() -> None:
     cfg = ScoringConfig.from_yaml(CONFIG)
-    assert set(cfg["weights"]) <= set(COMPONENTS)
-    assert abs(sum(cfg["weights"].values()) - 1) < 1e-9
-    assert all(w >= 0 for w in cfg["weights"].values())
+    assert set(cfg.weights) <= set(COMPONENTS)
+    assert abs(sum(cfg.weights.values()) - 1) < 1e-9
+    assert all(w >= 0 for w in cfg.weights.values())
     assert cfg.to_score(0.0) < 20 and cfg.to_score(1.0) > 85  # the calibrated mapping spans the scale
 
 
@@ -151,25 +151,25 @@ def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
     assert set(comp) == set(COMPONENTS)
     assert comp["coverage"]["value"] == pytest.approx(0.75)
     assert comp["coverage"]["spans"] == ["s1", "s2", "s5", "s6", "s7", "s8"]
-    tv = cfg["transparency"]["type_values"]
-    anon = tv["ANONYMOUS_VAGUE"] + cfg["transparency"]["anonymous_specificity_bonus"] * 0.05
+    tv = cfg.transparency.type_values
+    anon = tv["ANONYMOUS_VAGUE"] + cfg.transparency.anonymous_specificity_bonus * 0.05
     assert comp["transparency"]["value"] == pytest.approx((2 * tv["NAMED_PERSON"] + anon) / 3, abs=1e-4)
     assert comp["transparency"]["spans"] == ["s1", "s5"]
     people = 1 + 2  # Ana Lind + "officials" (a plural without a number counts as two in configs/sources.yaml)
-    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg["breadth"]["half_saturation"]), abs=1e-4)
-    assert comp["diversity"]["value"] == pytest.approx(2 / (2 + cfg["diversity"]["half_saturation"]), abs=1e-4)
+    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg.breadth.half_saturation), abs=1e-4)
+    assert comp["diversity"]["value"] == pytest.approx(2 / (2 + cfg.diversity.half_saturation), abs=1e-4)
     assert comp["primary"]["value"] == 1.0
-    sw = cfg["practice"]["signal_weights"]
-    assert comp["practice"]["value"] == pytest.approx(sw["direct_quotes"] * 1 / cfg["practice"]["quotes_for_full"], abs=1e-4)
+    sw = cfg.practice.signal_weights
+    assert comp["practice"]["value"] == pytest.approx(sw["direct_quotes"] * 1 / cfg.practice.quotes_for_full, abs=1e-4)
     assert comp["practice"]["spans"] == ["s4"]
     raw = sum(c["weight"] * c["value"] for c in comp.values())
     assert score["raw"] == pytest.approx(raw, abs=1e-4)
     assert score["overall"] == pytest.approx(cfg.to_score(raw), abs=0.05)
     assert comp["independent_sources"]["value"] == pytest.approx(
-        (1.0 + 0.2) / (1.2 + cfg["independent_sources"]["half_saturation"]), abs=1e-4
+        (1.0 + 0.2) / (1.2 + cfg.independent_sources.half_saturation), abs=1e-4
     )  # Ana Lind (named, 1.0) and "officials" (vague, 0.2)
     assert comp["spread"]["value"] == pytest.approx(1 - 2 / 3, abs=1e-4)  # two of three attributions rest on Lind
-    assert comp["attributed_claims"]["value"] == pytest.approx(3 / (3 + cfg["attributed_claims"]["half_saturation"]), abs=1e-4)
+    assert comp["attributed_claims"]["value"] == pytest.approx(3 / (3 + cfg.attributed_claims.half_saturation), abs=1e-4)
     assert score["flags"] == ["on_record_quotes"]
     for c in comp.values():
         assert c["reason"] and 0.0 <= c["value"] <= 1.0
@@ -233,13 +233,13 @@ def test_other_outlets_are_worth_less_and_are_one_group() -> None:
     _outlet(doc.sources[0], "Daily Ledger", "DOCUMENT")  # "a Daily Ledger report": a document of another outlet
     _outlet(doc.sources[1], "Valley One")
     comp = score_article(doc, cfg)["components"]
-    cap = cfg["transparency"]["secondhand_cap"]
+    cap = cfg.transparency.secondhand_cap
     assert comp["transparency"]["value"] <= cap < own["transparency"]["value"]
     assert comp["diversity"]["groups"] == ["other outlets' reporting"]
     # their people count a fraction: the report (1) and "Valley One" (1) give 2 x secondhand_weight
-    people = 2 * cfg["breadth"]["secondhand_weight"]
+    people = 2 * cfg.breadth.secondhand_weight
     assert comp["breadth"]["people"] == pytest.approx(people)
-    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg["breadth"]["half_saturation"]), abs=1e-4)
+    assert comp["breadth"]["value"] == pytest.approx(people / (people + cfg.breadth.half_saturation), abs=1e-4)
     assert comp["primary"]["value"] == 0.0
     # a named person relayed from another outlet keeps a named person's transparency (exempt from the cap)
     doc = _hand_annotated()

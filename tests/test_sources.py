@@ -545,7 +545,7 @@ def test_shipped_config_loads() -> None:
 
 def test_bad_weight_is_rejected_with_a_clear_message(tmp_path: Path) -> None:
     path = _config_copy(tmp_path, lambda t: t.replace("rank: 0.15", "rank: 1.7"))
-    with pytest.raises(SourceConfigError, match=r"cue_weight\.rank.*\[0, 1\]"):
+    with pytest.raises(SourceConfigError, match=r"specificity\.cue_weight\.rank: 1\.7 is out of range"):
         SourceLexicon.load(path)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator.modeling.trainer import TrainConfig
+from annotator.modeling.training_config import TrainConfig
 from annotator.tagger import Tagger
 
 

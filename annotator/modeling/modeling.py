@@ -14,6 +14,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer
+from transformers.initialization import no_init_weights
 
 from annotator.modeling.configuration import TaggerConfig, resolve_base_model
 
@@ -99,7 +100,8 @@ class TaggerModel(nn.Module):
         directory = Path(directory)
         try:
             config = TaggerConfig.load(directory)
-            model = cls(config)
+            with no_init_weights():  # every weight is read from the file below: random init only cost load time
+                model = cls(config)
         except ModelLoadError:
             raise
         except Exception as exc:  # noqa: BLE001 - json, key and type errors all mean the same thing here

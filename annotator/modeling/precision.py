@@ -7,8 +7,13 @@ exact-span F1 stayed within ``auto.max_f1_loss`` of fp32 when the model was meas
 directory, written by ``annotator eval --precision all --write``); without that file, fp32.
 
 bf16 casts the whole model (logits go back to fp32 before the softmax). int8 is dynamic quantization of the
-encoder's linear layers (weights int8, per output channel; activations quantized per batch), except the layers
+encoder's linear layers (weights int8, per output channel; activations quantized per forward pass), except the layers
 ``int8.keep_fp32`` keeps in fp32; the word-shape embedding and the classifier stay fp32.
+
+Without VNNI or AMX, fbgemm adds pairs of uint8 x int8 products in int16, which would saturate with both operands on
+8 bits, so one of them gives up a bit (``int8.reduced_range``). Torch's default takes it from the activations (0..127),
+which are quantized per tensor with a few outlier channels: that cost most of int8's accuracy. ``weights`` keeps the
+activations on 8 bits (0..255) and the weights on 7 (-64..63, per output channel); same kernels, same speed.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import torch
+from torch.ao.nn.quantized import dynamic as nnqd
+from torch.ao.quantization import MinMaxObserver, PerChannelMinMaxObserver, PlaceholderObserver, QConfig
 
 from annotator.config import StrictModel, load_model
 from annotator.resources import config_file
@@ -37,8 +44,9 @@ class AutoChoice(StrictModel):
 
 
 class Int8Settings(StrictModel):
-    keep_fp32: list[str]
+    keep_fp32: list[str]  # regular expressions over the encoder's module names (``encoder.layer.0.output.dense``)
     per_channel: bool
+    reduced_range: Literal["activations", "weights"]  # which operand gives up one bit (see the module docstring)
 
 
 class InferenceConfig(StrictModel):
@@ -115,22 +123,46 @@ def choose(requested: str, model_dir: Path | None = None, flags: frozenset[str] 
     return "fp32", "auto: no faster precision is both native here and accurate enough"
 
 
+class FullRangeDynamicLinear(nnqd.Linear):
+    """A dynamic int8 linear layer whose activations are quantized on the full 8 bits (torch's own reduces them to 7
+    for fbgemm); its weights must then be on 7 bits (:func:`int8_qconfig`) so fbgemm's int16 pair sums cannot saturate."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.quantized.linear_dynamic(x, self._packed_params._packed_params, False).to(x.dtype)
+
+
+def int8_qconfig(per_channel: bool, reduced_range: str) -> QConfig:
+    """Dynamic quantization settings: activations uint8 per tensor (range per forward pass), weights int8 symmetric,
+    per output channel or per tensor, on 7 bits when ``reduced_range`` is ``weights``."""
+    activation = PlaceholderObserver.with_args(dtype=torch.quint8, quant_min=0, quant_max=255, is_dynamic=True)
+    small = reduced_range == "weights"
+    if per_channel:
+        weight = PerChannelMinMaxObserver.with_args(dtype=torch.qint8, qscheme=torch.per_channel_symmetric, reduce_range=small)
+    else:
+        weight = MinMaxObserver.with_args(dtype=torch.qint8, qscheme=torch.per_tensor_symmetric, reduce_range=small)
+    return QConfig(activation=activation, weight=weight)
+
+
+def int8_layers(model: torch.nn.Module, keep_fp32: list[str]) -> list[str]:
+    """Names of the encoder's linear layers that int8 quantizes (those no ``keep_fp32`` pattern matches)."""
+    keep = [re.compile(p) for p in keep_fp32]
+    return [name for name, module in model.encoder.named_modules() if isinstance(module, torch.nn.Linear) and not any(p.search(name) for p in keep)]
+
+
 def apply(model: torch.nn.Module, precision: str) -> torch.nn.Module:
-    """The model ready to run in ``precision`` (a new module for int8; fp32 and bf16 convert in place)."""
+    """The model ready to run in ``precision`` (a new encoder for int8; fp32 and bf16 convert in place)."""
     if precision == "fp32":
         return model.float()
     if precision == "bf16":
         return model.to(torch.bfloat16)
     if precision == "int8":
         settings = inference_config().int8
-        keep = [re.compile(p) for p in settings.keep_fp32]
-        qconfig = torch.ao.quantization.per_channel_dynamic_qconfig if settings.per_channel else torch.ao.quantization.default_dynamic_qconfig
-        layers = {
-            name: qconfig for name, module in model.encoder.named_modules() if isinstance(module, torch.nn.Linear) and not any(p.search(name) for p in keep)
-        }
+        qconfig = int8_qconfig(settings.per_channel, settings.reduced_range)
+        layers = dict.fromkeys(int8_layers(model, settings.keep_fp32), qconfig)
+        target = FullRangeDynamicLinear if settings.reduced_range == "weights" else nnqd.Linear
         model = model.float()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.ao's deprecation notice: the eager API is what runs on CPU today
-            model.encoder = torch.ao.quantization.quantize_dynamic(model.encoder, layers, dtype=torch.qint8)
+            model.encoder = torch.ao.quantization.quantize_dynamic(model.encoder, layers, dtype=torch.qint8, mapping={torch.nn.Linear: target})
         return model
     raise ValueError(f"unknown precision {precision!r}")

@@ -8,86 +8,24 @@ import json
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
 from annotator.bio import TAG_TO_ID, spans_to_bio, transition_log_probs
-from annotator.configcheck import load_yaml
 from annotator.linking import Linker, linking_accuracy
 from annotator.modeling.configuration import TaggerConfig
 from annotator.modeling.decoding import decode, predict_docs
 from annotator.modeling.evaluation import evaluate_predictions, summary_line
 from annotator.modeling.model_card import write_model_card
 from annotator.modeling.modeling import TaggerModel
+from annotator.modeling.training_config import TrainConfig
 from annotator.modeling.windows import collate, encode, make_windows, window_features
 from annotator.schema import AnnotatedArticle
 from annotator.text import words
-
-
-@dataclass
-class DataConfig:
-    polnear: str | None = "../shared/data/polnear"
-    train_split: str = "train"
-    dev_split: str = "dev"
-    all_annotators: bool = True
-    extra_train: list[str] = field(default_factory=list)  # JSONL files of corrected records
-    claimbuster: str | None = "../shared/data/claimbuster/train.json"  # claims head data; null = no claims head
-    max_train_articles: int | None = None
-    max_dev_articles: int | None = None
-
-
-@dataclass
-class OptimConfig:
-    epochs: float = 4
-    batch_size: int = 16
-    learning_rate: float = 5e-5
-    head_learning_rate: float = 1e-3
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    label_smoothing: float = 0.0
-    max_steps: int | None = None
-    seed: int = 13
-    threads: int | None = None
-    eval_every: str = "epoch"  # "epoch" or "end"
-    selection_metric: str = "exact_f1"  # exact_f1 | token_f1 | mean
-
-
-@dataclass
-class TrainConfig:
-    """The YAML training config (see configs/train.yaml for every key with comments)."""
-
-    base_model: str = "all-MiniLM-L6-v2"
-    model_name: str = "attribution-minilm"
-    output: str = "models/attribution-minilm"
-    model: dict[str, Any] = field(default_factory=dict)
-    data: DataConfig = field(default_factory=DataConfig)
-    optim: OptimConfig = field(default_factory=OptimConfig)
-
-    @classmethod
-    def from_yaml(cls, path: str | Path) -> TrainConfig:
-        path = Path(path)
-        raw = load_yaml(path, "training", empty_ok=True)
-        allowed = {"base_model", "model_name", "output", "model", "data", "optim"}
-        unknown = set(raw) - allowed
-        if unknown:
-            raise ValueError(f"{path}: unknown keys {sorted(unknown)} (allowed: {sorted(allowed)})")
-        cfg = cls(**{k: raw[k] for k in ("base_model", "model_name", "output") if k in raw})
-        cfg.model = dict(raw.get("model") or {})
-        bad = set(cfg.model) - {"max_length", "stride", "shape_dim", "dropout"}
-        if bad:
-            raise ValueError(f"{path}: unknown model keys {sorted(bad)}")
-        for name, klass in (("data", DataConfig), ("optim", OptimConfig)):
-            section = raw.get(name) or {}
-            bad = set(section) - set(klass.__dataclass_fields__)
-            if bad:
-                raise ValueError(f"{path}: unknown {name} keys {sorted(bad)}")
-            setattr(cfg, name, klass(**section))
-        return cfg
 
 
 def set_seed(seed: int) -> None:
@@ -219,7 +157,7 @@ def train(
         dev_docs = loaded_dev if dev_docs is None else dev_docs
     if not train_docs:
         raise ValueError("no training articles: check data.polnear / data.extra_train in the config")
-    tagger_config = TaggerConfig(base_model=cfg.base_model, **cfg.model)
+    tagger_config = TaggerConfig(base_model=cfg.base_model, **cfg.model.model_dump())
     model, tokenizer = TaggerModel.from_base(tagger_config)
     log(f"base model {cfg.base_model}; {len(train_docs)} training and {len(dev_docs)} dev articles")
 
@@ -324,8 +262,8 @@ def train(
         "dev": dev_metrics,
         "config": {
             "model": asdict(tagger_config) | {"encoder": "<see config.json>"},
-            "optim": asdict(cfg.optim),
-            "data": asdict(cfg.data),
+            "optim": cfg.optim.model_dump(),
+            "data": cfg.data.model_dump(),
         },
     }
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

@@ -77,7 +77,7 @@ def score_article(doc: AnnotatedArticle, config: ScoringConfig | None = None) ->
             "sources": len(known),
             "independent_sources": len(ctx.own),
             "references": len(ctx.sources) - len(known),
-            "people": round(max(own + cfg["breadth"]["secondhand_weight"] * relayed, method), 2),
+            "people": round(max(own + cfg.breadth.secondhand_weight * relayed, method), 2),
             "claims": len(ctx.claims),
             "attributed_claims": len(ctx.attributed_claims),
             "anonymous_share": round(sum(s.weight for s in known if s.anonymous) / total, 4) if total else 0.0,

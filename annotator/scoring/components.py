@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from annotator.scoring.context import ON_RECORD_TYPES, ScoreContext, ScoredSource, methodology_people
+from annotator.schema import ON_RECORD_TYPES
+from annotator.scoring.context import ScoreContext, ScoredSource, methodology_people
 
 Component = dict[str, Any]
 REGISTRY: dict[str, Callable[[ScoreContext], Component]] = {}
@@ -49,7 +50,7 @@ def coverage(ctx: ScoreContext) -> Component:
     by_id = {a.id: a for a in ctx.attributions}
     earned = {x for c in attributed for x in (by_id[c.attribution].source, by_id[c.attribution].cue) if x}
     if not claims:
-        return result(ctx.cfg["coverage"]["no_claims_value"], [], "no check-worthy claims found (neutral value)")
+        return result(ctx.cfg.coverage.no_claims_value, [], "no check-worthy claims found (neutral value)")
     return result(len(attributed) / len(claims), ctx.sort_ids(earned), f"{len(attributed)} of {plural(len(claims), 'check-worthy claim')} attributed")
 
 
@@ -57,7 +58,7 @@ def coverage(ctx: ScoreContext) -> Component:
 def attributed_claims(ctx: ScoreContext) -> Component:
     """How much of the story is attributed at all: attributed claims, with diminishing returns."""
     n = len(ctx.attributed_claims)
-    half = ctx.cfg["attributed_claims"]["half_saturation"]
+    half = ctx.cfg.attributed_claims.half_saturation
     by_id = {a.id: a for a in ctx.attributions}
     earned = {x for c in ctx.attributed_claims for x in (by_id[c.attribution].cue,) if x}
     return result(saturating(n, half), ctx.sort_ids(earned), f"{plural(n, 'attributed claim')} (half value at {half:g})", count=n)
@@ -71,22 +72,22 @@ def independent_value(s: ScoredSource, values: dict[str, float]) -> float:
 def independent_sources(ctx: ScoreContext) -> Component:
     """Distinct information sources the story reached itself (not through another outlet), each worth its type's
     value: a single-source piece is low whatever it quotes."""
-    cfg = ctx.cfg["independent_sources"]
+    cfg = ctx.cfg.independent_sources
     own = ctx.own
-    n = sum(independent_value(s, cfg["source_values"]) for s in own)
+    n = sum(independent_value(s, cfg.source_values) for s in own)
     relayed = len(ctx.known) - len(own)
     reason = f"{plural(len(own), 'independent source')} (worth {n:.2f} by type)"
     if relayed:
         reason += f"; {relayed} more through other outlets, not counted"
     spans = [s.span_ids[0] for s in own if s.span_ids]
-    return result(saturating(n, cfg["half_saturation"]), ctx.sort_ids(spans), reason, count=len(own))
+    return result(saturating(n, cfg.half_saturation), ctx.sort_ids(spans), reason, count=len(own))
 
 
 @component("transparency")
 def transparency(ctx: ScoreContext) -> Component:
     """Named / on-record sources vs anonymous ones (anonymous graded by specificity), weighted by attributions."""
-    cfg = ctx.cfg["transparency"]
-    tv, bonus, cap, exempt = cfg["type_values"], cfg["anonymous_specificity_bonus"], cfg["secondhand_cap"], set(cfg["secondhand_cap_exempt"])
+    cfg = ctx.cfg.transparency
+    tv, bonus, cap, exempt = cfg.type_values, cfg.anonymous_specificity_bonus, cfg.secondhand_cap, set(cfg.secondhand_cap_exempt)
 
     def value_of(s: ScoredSource) -> float:
         value = tv.get(s.type, tv["REFERENCE"])
@@ -122,23 +123,23 @@ def people_counts(ctx: ScoreContext) -> tuple[int, int, int]:
 def breadth(ctx: ScoreContext) -> Component:
     """People and bodies the story rests on: a counted group counts its number, other outlets' people a fraction,
     a methodology statement ("spoke to four officials") counts too; the larger of the two."""
-    cfg = ctx.cfg["breadth"]
+    cfg = ctx.cfg.breadth
     own, relayed, method = people_counts(ctx)
-    people = round(max(own + cfg["secondhand_weight"] * relayed, method), 2)
+    people = round(max(own + cfg.secondhand_weight * relayed, method), 2)
     reason = f"{plural(len(ctx.known), 'distinct source')} standing for about {own + relayed} people or bodies"
     if relayed:
-        reason += f" ({relayed} of them through other outlets, counted x{cfg['secondhand_weight']:g})"
+        reason += f" ({relayed} of them through other outlets, counted x{cfg.secondhand_weight:g})"
     if method:
         reason += f"; the methodology statement names {method}"
     spans = [s.span_ids[0] for s in ctx.known if s.span_ids]
-    return result(saturating(people, cfg["half_saturation"]), ctx.sort_ids(spans), reason, people=people)
+    return result(saturating(people, cfg.half_saturation), ctx.sort_ids(spans), reason, people=people)
 
 
 @component("diversity")
 def diversity(ctx: ScoreContext) -> Component:
     """Distinct affiliations or sides that speak; other outlets form one group, not one side each."""
     groups: dict[str, list[str]] = {}
-    one_group = ctx.cfg["diversity"]["outlets_as_one_group"]
+    one_group = ctx.cfg.diversity.outlets_as_one_group
     for s in ctx.known:
         if one_group and s.secondhand and s.type in ("MEDIA_OUTLET", "DOCUMENT", "ANONYMOUS_VAGUE", "ANONYMOUS_DESCRIBED"):
             key = "other outlets' reporting"
@@ -156,7 +157,7 @@ def diversity(ctx: ScoreContext) -> Component:
     g = len(groups)
     reason = plural(g, "distinct group") + (f": {', '.join(sorted(groups))}" if groups else "")
     spans = ctx.sort_ids(i for ids in groups.values() for i in ids)
-    return result(saturating(g, ctx.cfg["diversity"]["half_saturation"]), spans, reason, groups=sorted(groups))
+    return result(saturating(g, ctx.cfg.diversity.half_saturation), spans, reason, groups=sorted(groups))
 
 
 def top_source(ctx: ScoreContext) -> tuple[ScoredSource | None, float]:
@@ -220,7 +221,7 @@ def quotes(ctx: ScoreContext) -> tuple[list[str], list[str]]:
 def practice(ctx: ScoreContext) -> Component:
     """Good-practice signals: direct quotes (on the record count fully), a methodology statement, comment sought
     from the people concerned, a reason given for anonymity, documents the outlet obtained itself."""
-    pc = ctx.cfg["practice"]
+    pc = ctx.cfg.practice
     spans = ctx.doc.span_by_id()
     on_record, other = quotes(ctx)
     n_on = len({spans[i].start for i in on_record})
@@ -230,15 +231,15 @@ def practice(ctx: ScoreContext) -> Component:
     if found["anonymity_reason"]:
         reason_value = 1.0
     else:
-        reason_value = pc["anonymity_reason_when_no_anonymous"] if ctx.known and not has_anon else 0.0
+        reason_value = pc.anonymity_reason_when_no_anonymous if ctx.known and not has_anon else 0.0
     values = {
-        "direct_quotes": min(1.0, (n_on + pc["anonymous_quote_value"] * n_other) / pc["quotes_for_full"]),
+        "direct_quotes": min(1.0, (n_on + pc.anonymous_quote_value * n_other) / pc.quotes_for_full),
         "methodology": 1.0 if found["methodology"] else 0.0,
         "sought_comment": 1.0 if found["sought_comment"] else 0.0,
         "anonymity_reason": reason_value,
         "documents_obtained": 1.0 if found["documents_obtained"] else 0.0,
     }
-    value = sum(pc["signal_weights"][k] * v for k, v in values.items())
+    value = sum(pc.signal_weights[k] * v for k, v in values.items())
     evidence = found["methodology"] + found["sought_comment"] + found["anonymity_reason"] + found["documents_obtained"]
     present = [k.replace("_", " ") for k in ("methodology", "sought_comment", "anonymity_reason", "documents_obtained") if values[k] > 0 and found[k]]
     reason = f"{n_on} on-record and {n_other} other direct quote(s); " + (

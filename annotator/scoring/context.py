@@ -11,11 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.schema import AnnotatedArticle, Attribution, Claim, Source
-from annotator.scoring.config import NUMBER_WORDS, ScoringConfig
+from annotator.schema import ANONYMOUS_TYPES, AnnotatedArticle, Attribution, Claim, Source
+from annotator.scoring.config import ScoringConfig
 
-ANONYMOUS_TYPES = ("ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE")
-ON_RECORD_TYPES = ("NAMED_PERSON", "NAMED_ORGANIZATION", "DOCUMENT")
 Range = tuple[int, int]
 
 
@@ -107,29 +105,48 @@ def _norm(text: str | None) -> str | None:
 def is_secondhand(source: Source, cfg: ScoringConfig) -> bool:
     """Another outlet's reporting: marked so by the sources stage, of a secondhand type, or named with a media
     word in any mention ("the Iraqi newspaper Al-Mada", "the regional broadcaster Valley One")."""
-    if source.secondhand or source.relayed_by or source.type in cfg["primary"]["secondhand_types"]:
+    if source.secondhand or source.relayed_by or source.type in cfg.primary.secondhand_types:
         return True
-    return any(p.search(m.text) for p in cfg.media_words for m in source.mentions)
+    return any(p.search(m.text) for p in cfg.media_patterns for m in source.mentions)
 
 
 def _signal_sentences(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> dict[str, list[Range]]:
-    found: dict[str, list[Range]] = {k: [] for k in cfg.patterns}
+    found: dict[str, list[Range]] = {k: [] for k in cfg.signal_patterns}
     for start, end in ranges:
         sentence = text[start:end]
-        for name, patterns in cfg.patterns.items():
+        for name, patterns in cfg.signal_patterns.items():
             if any(p.search(sentence) for p in patterns):
                 found[name].append((start, end))
     return found
 
 
+_COUNT_WORD = re.compile(r"[A-Za-z][\w’'\-.]*|\d+")
+
+
 def methodology_people(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> int:
-    """People counted in methodology sentences: "three union officials, a senior port manager" -> 4."""
+    """People counted in methodology sentences: "three union officials, a senior port manager" -> 4.
+
+    A number (digits, a number word, or a singular determiner such as "a") followed within
+    ``methodology_counts.max_words_between`` words by a people noun; both vocabularies are the sources lexicon's.
+    """
+    from annotator.sources.lexicon import SourceLexicon
+
+    lex = SourceLexicon.default()
+    people, singular = lex.words["person_nouns"], lex.words["singular_determiners"]
+    reach = cfg.methodology_counts.max_words_between + 1
     total = 0
     for start, end in ranges:
-        for m in cfg.count_re.finditer(text[start:end]):
-            num = m.group("num").lower()
-            value = int(num) if num.isdigit() else NUMBER_WORDS.get(num, 0)
-            total += min(value, cfg["breadth"]["max_methodology_count"])
+        tokens = [t.lower() for t in _COUNT_WORD.findall(text[start:end])]
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            value = int(tok) if tok.isdigit() else lex.number_words.get(tok, 1 if tok in singular else 0)
+            head = next((j for j in range(i + 1, min(len(tokens), i + 1 + reach)) if lex.lemma(tokens[j])[0] in people), None)
+            if value and head is not None:
+                total += min(value, cfg.breadth.max_methodology_count)
+                i = head + 1
+            else:
+                i += 1
     return total
 
 
@@ -141,9 +158,9 @@ def _information(doc: AnnotatedArticle, cfg: ScoringConfig) -> list[Attribution]
     for a in doc.attributions:
         if a.kind != "information" or a.declined:
             continue
-        if cfg["sources"]["skip_non_answers"]:
+        if cfg.sources.skip_non_answers:
             parts = [doc.text[spans[i].start : spans[i].end] for i in [a.cue, *a.content] if i and i in spans]
-            if parts and any(p.search(" ".join(parts)) for p in cfg.patterns["sought_comment"]):
+            if parts and any(p.search(" ".join(parts)) for p in cfg.signal_patterns["sought_comment"]):
                 continue
         out.append(a)
     return out
@@ -176,8 +193,8 @@ def _mark_relayed(text: str, sentence_ranges: Sequence[Range], sources: list[Sco
         if s.type == "MEDIA_OUTLET":
             continue
         sentences = [_sentence(text, sentence_ranges, a) for a, _ in s.ranges]
-        s.relayed_interview = bool(s.relayed_by) or any(relays(cfg.patterns["relayed_interview"], x) for x in sentences)
-        s.leaked = any(relays(cfg.patterns["leaked_documents"], x) for x in sentences) and (s.type == "DOCUMENT" or s.secondhand)
+        s.relayed_interview = bool(s.relayed_by) or any(relays(cfg.signal_patterns["relayed_interview"], x) for x in sentences)
+        s.leaked = any(relays(cfg.signal_patterns["leaked_documents"], x) for x in sentences) and (s.type == "DOCUMENT" or s.secondhand)
         s.secondhand = s.secondhand or s.relayed_interview or s.leaked
 
 
@@ -196,7 +213,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
             carried[a.source] = carried.get(a.source, 0) + 1
     sources: list[ScoredSource] = []
     source_of_span: dict[str, ScoredSource] = {}
-    max_spec = cfg["transparency"]["max_specificity"]
+    max_spec = cfg.transparency.max_specificity
     for raw in doc.sources or []:
         ranges = [(m.start, m.end) for m in raw.mentions]
         span_ids = [m.span for m in raw.mentions if m.span in spans]
@@ -204,7 +221,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
             continue  # the reporting outlet itself ("Reuters talked to ...", "told MEE"), not a source
         n_attr = sum(carried.get(sid, 0) for sid in span_ids)
         derived = bool(ranges) and not span_ids  # named in a methodology or a citing sentence, not a tagged span
-        if n_attr == 0 and not derived and not cfg["sources"]["count_unlinked"]:
+        if n_attr == 0 and not derived and not cfg.sources.count_unlinked:
             continue  # a SOURCE span that no information attribution uses
         src = ScoredSource(
             id=raw.id,
@@ -225,7 +242,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
             source_of_span[sid] = src
     _mark_relayed(text, sentence_ranges, sources, doc, cfg)
     reporting = signals["methodology"] + signals["sought_comment"]
-    min_cw = cfg["coverage"]["min_checkworthy"]
+    min_cw = cfg.coverage.min_checkworthy
     claims = [c for c in (doc.claims or []) if c.checkworthy >= min_cw and not any(_overlaps((c.start, c.end), r) for r in reporting)]
     info_ids = {a.id for a in info}
     attributed = [c for c in claims if c.attribution in info_ids]

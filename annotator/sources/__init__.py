@@ -20,6 +20,7 @@ The package, one module per concern (imports run down this list only):
 * ``mentions``: one SOURCE mention (``Mention``, ``type_span``, ``describe_span``) and its specificity;
 * ``outlets``: outlet roles in the text (reporting outlet, sources relayed by another outlet);
 * ``clustering``: mentions grouped into sources;
+* ``selection``: which mentions can be sources at all (passive recipients, spans that refer to nobody);
 * ``records``: the per-source record, ``distinct_source_count``, ``source_type_counts``;
 * ``stage``: ``analyze_sources``, the stage function.
 """

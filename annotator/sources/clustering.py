@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from annotator.layout import in_furniture
 from annotator.schema import SOURCE_TYPES, AnnotatedArticle
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
@@ -103,10 +104,54 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
         of_mention[m.span_id] = target
     if speaker_pending:
         _attach_speakers(speaker_pending, entities, of_mention, doc)
+    _join_lede_description(entities, doc, lexicon)
     entities.sort(key=lambda e: min(x.start for x in e.mentions))
     for e in entities:
         e.mentions.sort(key=lambda x: (x.start, x.end))
     return entities
+
+
+def _join_lede_description(entities: list[_Entity], doc: AnnotatedArticle | None, lex: SourceLexicon) -> None:
+    """A story that opens on a person described by a title ("A former party chairman says ...", "The Democratic
+    nominee attacked ...") names that person soon after: news ledes introduce the person before the name. Such a
+    description, when it is the first person outside page furniture (only bodies and documents before it), joins the first named person whose
+    first mention follows within ``lede_window`` characters. Titles of people who speak for someone else and often
+    stay unnamed (a spokesman, a lawyer, an aide: ``words.proxy_voice_heads``) stay anonymous, as do "official",
+    "source" and the like, which are not titles."""
+    if not lex.lede_window or not entities:
+        return
+    furniture = (doc.article.meta.get("furniture") or []) if doc is not None else []
+    firsts: list[tuple[Mention, _Entity]] = []
+    for e in entities:
+        body = [x for x in e.mentions if not in_furniture(x.start, x.end, furniture)]
+        if body:
+            firsts.append((min(body, key=lambda x: x.start), e))
+    firsts.sort(key=lambda pair: pair[0].start)
+    lede: tuple[Mention, _Entity] | None = None
+    for m, e in firsts:
+        if e.type == NAMED_PERSON:
+            if lede is None or m.start - lede[0].end > lex.lede_window or e.plural:
+                return
+            if lede[1].gender in ("m", "f") and e.gender in ("m", "f") and lede[1].gender != e.gender:
+                return
+            for x in lede[1].mentions:
+                e.add(x)
+            entities.remove(lede[1])
+            return
+        if lede is None:
+            if _lede_title(m, e, lex):
+                lede = (m, e)
+            elif e.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT):
+                return  # the story opened on other people ("sources", "one of the attendees"): not a lede title
+
+
+def _lede_title(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+    """One unnamed person described by a title noun ("a New York judge", "the Democratic nominee")."""
+    if e.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE) or e.plural:
+        return False
+    if m.pronoun or m.plural or m.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE):
+        return False
+    return m.head in lex.titles and m.head not in lex.words["proxy_voice_heads"] and m.head not in lex.words["anonymous_synonyms"]
 
 
 def _as_owner(m: Mention) -> Mention:
@@ -120,9 +165,10 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
         return _resolve(m.owner, recent, lex)  # "Ivana Trump's brief" joins Ivana Trump, else starts her source
     if m.type == NAMED_PERSON:
         if m.plural:
-            return None  # "Mr. King and Mr. Schultz" is a group of its own
+            # "Mr. King and Mr. Schultz" is a group of its own, unless the same people were named together before
+            return next((e for e in recent if e.type == NAMED_PERSON and e.plural and _same_named_group(m, e)), None)
         for e in recent:
-            if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e):
+            if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e, lex):
                 return e
         return None
     if m.type in (NAMED_ORGANIZATION, MEDIA_OUTLET):
@@ -137,6 +183,9 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
             if m.start - e.last.end > lex.description_window:
                 break
             if e.type == DOCUMENT and _same_doc_kind(m.head, e.informative[0].head, lex):
+                named = set().union(*(_proper_words(x) for x in e.mentions))
+                if named and _proper_words(m) - named:
+                    continue  # "the USC Dornsife poll" after "the Reuters/Ipsos poll": another named document
                 return e
         return None
     if m.type in ANONYMOUS_TYPES:
@@ -157,23 +206,70 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                     return e
                 continue
             if first.head == m.head and first.plural == m.plural and first.descriptors == m.descriptors and first.type == m.type:
-                if m.count is not None and first.count is not None and m.count != first.count:
+                if m.count is not None and _other_count(m.count, e):
                     continue  # "five people" ... "nine people": two counted groups
                 return e
-        return None
+        return _repeated_group(m, recent, lex)
     # REFERENCE
     if m.pronoun is None:
         return _resolve_description(m, recent, lex)
     return _resolve_pronoun(m, recent, lex)
 
 
-def _names_match(m: Mention, e: _Entity) -> bool:
-    mine = m.name_tokens
+def _other_count(count: int, e: _Entity) -> bool:
+    """The entity's group has another size than ``count`` (its size is the largest number its mentions give)."""
+    sizes = [x.count for x in e.mentions if x.count is not None and x.plural]
+    return bool(sizes) and max(sizes) != count
+
+
+def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """A group named again with fewer words ("multiple Iranian and Iraqi sources" ... "sources"; "two shipping agents
+    who use the port" ... "two shipping agents"): the nearest group with the same head whose description includes
+    this one's and whose number is the same. A repeated description with no sign of a new group is that group."""
+    if not m.plural or m.partitive:
+        return None
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        if e.type not in ANONYMOUS_TYPES or not e.plural:
+            continue
+        first = e.informative[0]
+        if first.head != m.head or not m.descriptors <= e.descriptors(lex):
+            continue
+        if first.count != m.count or m.count is not None and _other_count(m.count, e):
+            continue  # "officials" after "four officials from the militias" may be others
+        return e
+    return None
+
+
+def _same_named_group(m: Mention, e: _Entity) -> bool:
+    """ "Mr. Grassley and Mr. Leahy" after "Senators Charles E. Grassley and Patrick J. Leahy": every name word of
+    the shorter group is among the other's (two or more words each side)."""
+    mine = set(m.name_tokens)
+    for x in e.mentions:
+        other = set(x.name_tokens)
+        if x.type == NAMED_PERSON and x.plural and len(mine) >= 2 and len(other) >= 2 and (mine <= other or other <= mine):
+            return True
+    return False
+
+
+def _name_words(tokens: tuple[str, ...], lex: SourceLexicon) -> tuple[str, ...]:
+    """Name words compared across spellings: one apostrophe ("O’Neill" = "O'Neill") and no particle opening the
+    name ("De Blasio" is the surname of "Bill de Blasio", not a given name)."""
+    words = tuple(w.replace("’", "'") for w in tokens)
+    particles = lex.words["name_particles"]
+    while len(words) > 1 and words[0] in particles:
+        words = words[1:]
+    return words
+
+
+def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+    mine = _name_words(m.name_tokens, lex)
     if not mine:
         return False
     if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
         return False
-    for other in e.names():
+    for other in (_name_words(n, lex) for n in e.names()):
         if mine == other:
             return True
         if mine[-1] == other[-1]:
@@ -275,9 +371,24 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
             if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
                 return None
             known = e.descriptors(lex) | {w.lower() for x in e.mentions if x.affiliation for w in x.affiliation.split()} | e.roles()
-            # "the militia leader" is not the lawmaker just named: a description must not say anything new
-            return e if own <= known else None
+            # "the militia leader" is not the lawmaker just named: a description must not say anything new, except
+            # proper words, titles and ranks ("the Vermont senator", "the Republican nominee" after Sanders, Trump)
+            return e if own - known <= _epithet_words(m, lex) else None
     return None
+
+
+def _proper_words(m: Mention) -> set[str]:
+    """Descriptors the text capitalises after the first word: the names that tell one document from another."""
+    caps = {w.lower() for w in re.findall(r"[A-Z][\w.’'-]*", m.text.split(" ", 1)[1] if " " in m.text else "")}
+    return set(m.descriptors) & caps
+
+
+def _epithet_words(m: Mention, lex: SourceLexicon) -> set[str]:
+    """Description words a news epithet adds to a person already named: words the text capitalises (places,
+    parties, nationalities), titles and rank words."""
+    capitalised = {w.lower() for w in re.findall(r"[A-Z][\w.’'-]*", m.text)} | {w.lower().replace(".", "") for w in re.findall(r"[A-Z][\w.’'-]*", m.text)}
+    capitalised |= {w.upper() for w in capitalised}  # "US" is kept in capitals among the descriptors
+    return capitalised | set(lex.titles) | lex.words["rank_words"]
 
 
 def _nearest_anonymous_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:

@@ -92,7 +92,7 @@ def describe_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -
     return _analyse(text, span.start, span.end, span.id, _context(text, lexicon))
 
 
-_RELATIVE_TAIL = re.compile(r",?\s+(?:who|whom|which|that)\s*$")
+_RELATIVE_TAIL = re.compile(r"(?<!\bof),?\s+(?:who|whom|which|that)\s*$")  # not "many of whom"
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]{1,5}")
 
 
@@ -286,6 +286,12 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
             first.name = " and ".join(s.name for s in subs)
             first.name_tokens = tuple(w for s in subs for w in s.name_tokens)
             return first
+        if _one_person_described_twice(conj, subs, ctx.lexicon):
+            # "the former first lady and U.S. senator": one determiner, two singular roles of one person
+            first.descriptors = frozenset().union(*(s.descriptors | ({s.head} if s.head else set()) for s in subs)) - {first.head}
+            first.roles = frozenset().union(*(s.roles for s in subs))
+            first.count, first.plural = 1, False
+            return first
         # Mixed or anonymous coordination ("Republicans and Democrats on the committee"): the first conjunct's
         # head with the whole phrase's descriptors (a shared post-modifier belongs to every conjunct).
         whole = _analyse_np(toks, ctx)
@@ -316,6 +322,32 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
         head_part.plural = True
         return head_part
     return _analyse_np(toks, ctx)
+
+
+def _relative_clause_start(toks: list[list[Tok]], lex: SourceLexicon) -> int:
+    """Index of the first comma part that opens a relative clause ("Don Fowler, who helmed the DNC ..."): that part
+    and the ones after it say what the person did, not what the mention is, so they never make it an organisation."""
+    for i, part in enumerate(toks):
+        if i > 0 and part and lex.pronouns.get(part[0].low, ("", "", ""))[2] == "relative":
+            return i
+    return len(toks)
+
+
+def _one_person_described_twice(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
+    """ "the former secretary of state and current Democratic nominee": a singular description opened by an article,
+    joined by "and" to singular role nouns that have no determiner, number or name of their own, is one person (two
+    people would each take an article: "the senator and the governor")."""
+    w = lex.words
+    if conj[0][0].low not in w["definite_determiners"] | w["singular_determiners"] or conj[0][0].low in lex.number_words:
+        return False
+    for sub in subs:
+        if sub.named or sub.plural or (sub.type not in ANONYMOUS_TYPES and sub.type != REFERENCE) or sub.partitive:
+            return False
+    for toks in conj[1:]:
+        low = toks[0].low
+        if low in w["definite_determiners"] | w["singular_determiners"] | w["possessive_determiners"] or low in lex.number_words or low.isdigit():
+            return False
+    return all(sub.head in w["person_nouns"] or sub.head in lex.titles for sub in subs)
 
 
 def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
@@ -373,10 +405,11 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
             named = []  # "officials at Homeland Security Investigations, a division of ICE": still the officials
         if named and (first.named or first.type in (REFERENCE, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE)) and not (first.type == DOCUMENT):
             chosen = named[0]
+            clause = _relative_clause_start(toks, lex)
             if (
                 chosen.type == NAMED_PERSON
                 and not chosen.strong_person
-                and any(p is not chosen and p.head in lex.words["organization_nouns"] and p.head not in lex.words["person_nouns"] for p in parts)
+                and any(p is not chosen and p.head in lex.words["organization_nouns"] and p.head not in lex.words["person_nouns"] for p in parts[:clause])
             ):
                 chosen.type = NAMED_ORGANIZATION  # "The water company, Corby Water": the name of the company
             if first.type in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) and first.plural and chosen is not first:
@@ -386,6 +419,8 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
             for p in parts:
                 if p is not chosen:
                     roles.update(_role_word(h, lex) for h in (p.head,) if h in lex.words["person_nouns"] or h in lex.titles)
+                    if chosen.gender == "x" and lex.titles.get(p.head) in ("m", "f"):
+                        chosen.gender = lex.titles[p.head] or "x"  # "Hope Hicks, a campaign spokeswoman": she
                     if chosen.affiliation is None and p.affiliation:
                         chosen.affiliation = p.affiliation
             chosen.roles = frozenset(r for r in roles if r)

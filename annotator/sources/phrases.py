@@ -197,6 +197,8 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
             quant_words.append(low)
             i += 1
             continue
+        if low.isdigit() and i + 1 < len(toks) and toks[i + 1].start == toks[i].end and toks[i + 1].text in "/:":
+            break  # "9/11 widow", "24/7": part of a modifier, not a number of people
         if (
             low in lex.words["singular_determiners"]
             or low in lex.words["plural_quantifiers"]
@@ -494,7 +496,10 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
         org_keyword = ctx.org_elsewhere(name_toks[0].text)  # "Peabody" ... "Peabody Energy" elsewhere
     the_before = bool(before) and before[-1].low == "the" or part.definite and not before
     # "consumer group Fair Water", "the charity Open Doors": an organisation noun introduces the name
-    org_noun_before = any(t.low in lex.words["organization_nouns"] and not t.cap for t in before)
+    # ("city council member Tomasz Wilk" is a person: the word right before the name decides)
+    org_noun_before = bool(before) and before[-1].low in lex.words["organization_nouns"] and not before[-1].cap
+    role_before = bool(before) and not before[-1].proper and _is_role_noun(before[-1].low, lex)
+    person_cue = person_cue or role_before
 
     affiliation = _name_affiliation(before + run[: last_title + 1] + post + possessor, lex)
     if name_low and name_low[-1] in lex.words["document_keywords"] and last_title < 0 and not speaker_label:
@@ -550,6 +555,13 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
     if run and run[0].low in lex.words["plural_titles"]:
         part.plural = True
     return part
+
+
+def _is_role_noun(low: str, lex: SourceLexicon) -> bool:
+    """A noun for a person's role ("member", "economist"), not a body ("group", "council")."""
+    lemma = lex.lemma(low)[0]
+    words = lex.words
+    return (low in words["person_nouns"] or lemma in words["person_nouns"]) and not (low in words["organization_nouns"] or lemma in words["organization_nouns"])
 
 
 def _role_word(phrase: str, lex: SourceLexicon) -> str:

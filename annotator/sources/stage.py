@@ -11,12 +11,15 @@ from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCU
 from annotator.sources.mentions import Mention, _analyse
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
+from annotator.sources.selection import object_of_preposition, passive_recipient, poll_share, refers
 
 
 def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]:
     """SOURCE span ids that cite information: the source of an information attribution that was not declined,
-    outside page furniture (``article.meta["furniture"]``)."""
+    outside page furniture (``article.meta["furniture"]``), and not the subject of a passive verb of telling
+    ("Residents were promised ...": they were told, they did not tell)."""
     furniture = doc.article.meta.get("furniture") or []
+    by_id = doc.span_by_id()
     linked: set[str] = set()
     informing: set[str] = set()
     for a in doc.attributions:
@@ -24,6 +27,9 @@ def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]
             continue
         linked.add(a.source)
         if a.kind == "information" and not a.declined:
+            source, cue = by_id.get(a.source), by_id.get(a.cue) if a.cue else None
+            if source is not None and cue is not None and passive_recipient(doc.text, source.end, cue.start, cue.end, lexicon):
+                continue
             informing.add(a.source)
     out: set[str] = set()
     for s in doc.spans:
@@ -64,6 +70,9 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     publisher = mark_outlet_roles(doc, mentions, ctx)
     by_id = {s.id: s for s in spans}
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
+    if select:
+        # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
+        keep -= {m.span_id for m in mentions if not refers(m, lexicon) or object_of_preposition(text, m.start, lexicon) or poll_share(m, lexicon)}
     for m in mentions:
         whole = part_of.get(m.span_id)
         if whole is not None:  # a group split from a span: listed under the span's id, kept when the span is

@@ -11,6 +11,7 @@ says how the fit works).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +23,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from annotator.ratings import RatingSet
+from annotator.resources import configs_dir
 from annotator.schema import AnnotatedArticle, Article
 from annotator.scoring import COMPONENTS, REGISTRY, ScoringConfig, score_record
 from annotator.scoring.calibration import choose_ridge, fit_mapping, fit_weights, nested_cv, rank_corr, rating_to_target
@@ -61,16 +63,33 @@ def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> di
     return texts
 
 
+def pipeline_fingerprint(pipeline: Any) -> str:
+    """What the annotated records depend on: the model version, the configs and the package's code (scoring
+    excluded: records are re-scored with the config being fitted). A cached record made by anything else is stale."""
+    import annotator
+
+    digest = hashlib.sha256(str(getattr(pipeline, "model_version", "")).encode())
+    package = Path(annotator.__file__).parent
+    files = sorted(configs_dir().rglob("*.*")) + sorted(f for f in package.rglob("*.py") if "scoring" not in f.relative_to(package).parts)
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | None, progress: bool = True) -> dict[str, dict[str, Any]]:
-    """Records for every article, reusing ``cache`` rows whose raw text is unchanged and appending new ones."""
+    """Records for every article, reusing ``cache`` rows made from the same text by the same pipeline
+    (:func:`pipeline_fingerprint`) and appending new ones."""
     records: dict[str, dict[str, Any]] = {}
+    fingerprint = pipeline_fingerprint(pipeline) if cache is not None else ""
     if cache is not None and cache.is_file():
         for line in cache.read_text(encoding="utf-8").splitlines():
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a torn last line from an interrupted run: annotated again below
-            if rec.get("id") in texts and rec.get("raw_text") == texts[rec["id"]] and "error" not in rec:
+            same = rec.get("raw_text") == texts.get(rec.get("id")) and rec.get("pipeline") == fingerprint
+            if same and "error" not in rec:
                 records[rec["id"]] = rec
     todo = [k for k in texts if k not in records]
     if todo:
@@ -87,6 +106,7 @@ def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | Non
                         if "error" in rec:
                             raise CalibrationError(f"article {k} could not be annotated: {rec['error']}")
                         rec["raw_text"] = texts[k]
+                        rec["pipeline"] = fingerprint
                         records[k] = rec
                         if out is not None:
                             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -146,7 +166,7 @@ def calibrate(
     weights[max(weights, key=weights.get)] += drift
     weights = {k: round(v, 4) for k, v in weights.items()}
     base_scores = [score_record(records[k], base)["overall"] for k in ids]
-    fitted = ScoringConfig.from_dict({**base.raw, "weights": weights, "calibration": {"raw": xs, "score": ys, "fitted_on": "fit"}})
+    fitted = ScoringConfig.from_dict({**base.to_dict(), "weights": weights, "calibration": {"raw": xs, "score": ys, "fitted_on": "fit"}})
     fitted_scores = [fitted.to_score(float(r)) for r in raw]
     components = {}
     for j, n in enumerate(names):

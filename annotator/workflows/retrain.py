@@ -22,11 +22,14 @@ import glob
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from annotator.configcheck import load_yaml
+from pydantic import Field
+
+from annotator.config import IntRange, NonNegative, StrictModel, Text, load_model
+from annotator.modeling.training_config import TrainConfig
 from annotator.resources import configs_dir
 from annotator.schema import AnnotatedArticle
 
@@ -38,79 +41,83 @@ METRICS = ("exact_f1", "token_f1")
 # ------------------------------------------------------------------------------------------------ config
 
 
+class Heldout(StrictModel):
+    fraction: Annotated[float, Field(ge=0.0, lt=1.0)]
+    min_articles: IntRange(0)
+
+
+class Evaluation(StrictModel):
+    polnear_dev: str | None
+    max_dev_articles: IntRange(1) | None
+    metric: Literal["exact_f1", "token_f1"]
+
+
+class Tolerance(StrictModel):
+    polnear_dev: NonNegative
+    corrections: NonNegative
+
+
+class Promotion(StrictModel):
+    model_dir: Text
+    tolerance: Tolerance
+
+
+class Pull(StrictModel):
+    project: str | None
+    rounds_dir: Text
+
+
+class RetrainFile(StrictModel):
+    """``configs/retrain.yaml`` as written (every key required: see that file)."""
+
+    train_config: Text
+    train_overrides: dict[str, Any]
+    corrections: list[str]
+    heldout: Heldout
+    evaluation: Evaluation
+    promotion: Promotion
+    work_dir: Text
+    pull: Pull
+
+
 @dataclass
 class RetrainConfig:
-    """configs/retrain.yaml, validated on load (see that file for every key)."""
+    """One retraining run's settings: the validated file, then the command line's overrides (no defaults here)."""
 
-    train_config: str = "configs/train.yaml"
-    train_overrides: dict[str, Any] = field(default_factory=dict)
-    corrections: list[str] = field(default_factory=lambda: ["runs/labelstudio/*"])
-    heldout_fraction: float = 0.2
-    heldout_min: int = 1
-    polnear_dev: str | None = "../shared/data/polnear/dev"
-    max_dev_articles: int | None = None
-    metric: str = "exact_f1"
-    model_dir: str = "models/attribution-minilm"
-    tolerance_dev: float = 0.005
-    tolerance_corrections: float = 0.01
-    work_dir: str = "runs/retrain"
-    pull_project: str | None = None
-    rounds_dir: str = "runs/labelstudio"
+    train_config: str
+    train_overrides: dict[str, Any]
+    corrections: list[str]
+    heldout_fraction: float
+    heldout_min: int
+    polnear_dev: str | None
+    max_dev_articles: int | None
+    metric: str
+    model_dir: str
+    tolerance_dev: float
+    tolerance_corrections: float
+    work_dir: str
+    pull_project: str | None
+    rounds_dir: str
 
     @classmethod
     def from_yaml(cls, path: Path) -> RetrainConfig:
-        raw = load_yaml(path, "retrain", empty_ok=True)
-        sections = {
-            "train_config": None,
-            "train_overrides": None,
-            "corrections": None,
-            "work_dir": None,
-            "heldout": {"fraction", "min_articles"},
-            "evaluation": {"polnear_dev", "max_dev_articles", "metric"},
-            "promotion": {"model_dir", "tolerance"},
-            "pull": {"project", "rounds_dir"},
-        }
-        unknown = set(raw) - set(sections)
-        if unknown:
-            raise ValueError(f"{path}: unknown keys {sorted(unknown)} (allowed: {sorted(sections)})")
-        for name, keys in sections.items():
-            if keys is not None and raw.get(name) is not None:
-                if not isinstance(raw[name], dict):
-                    raise ValueError(f"{path}: '{name}' must be a mapping")
-                bad = set(raw[name]) - keys
-                if bad:
-                    raise ValueError(f"{path}: unknown {name} keys {sorted(bad)} (allowed: {sorted(keys)})")
-        held, ev, promo, pull = (raw.get(k) or {} for k in ("heldout", "evaluation", "promotion", "pull"))
-        tol = promo.get("tolerance") or {}
-        if set(tol) - {"polnear_dev", "corrections"}:
-            raise ValueError(f"{path}: promotion.tolerance takes polnear_dev and corrections, got {sorted(tol)}")
-        cfg = cls()
-        cfg.train_config = str(raw.get("train_config", cfg.train_config))
-        cfg.train_overrides = dict(raw.get("train_overrides") or {})
-        corrections = raw.get("corrections", cfg.corrections)
-        cfg.corrections = [corrections] if isinstance(corrections, str) else list(corrections or [])
-        cfg.work_dir = str(raw.get("work_dir", cfg.work_dir))
-        cfg.heldout_fraction = float(held.get("fraction", cfg.heldout_fraction))
-        cfg.heldout_min = int(held.get("min_articles", cfg.heldout_min))
-        cfg.polnear_dev = ev.get("polnear_dev", cfg.polnear_dev)
-        cfg.max_dev_articles = ev.get("max_dev_articles", cfg.max_dev_articles)
-        cfg.metric = str(ev.get("metric", cfg.metric))
-        cfg.model_dir = str(promo.get("model_dir", cfg.model_dir))
-        cfg.tolerance_dev = float(tol.get("polnear_dev", cfg.tolerance_dev))
-        cfg.tolerance_corrections = float(tol.get("corrections", cfg.tolerance_corrections))
-        cfg.pull_project = pull.get("project", cfg.pull_project)
-        cfg.rounds_dir = str(pull.get("rounds_dir", cfg.rounds_dir))
-        if not 0.0 <= cfg.heldout_fraction < 1.0:
-            raise ValueError(f"{path}: heldout.fraction must be in [0, 1), got {cfg.heldout_fraction}")
-        if cfg.heldout_min < 0:
-            raise ValueError(f"{path}: heldout.min_articles must be >= 0")
-        if cfg.metric not in METRICS:
-            raise ValueError(f"{path}: evaluation.metric must be one of {METRICS}, got {cfg.metric!r}")
-        if cfg.tolerance_dev < 0 or cfg.tolerance_corrections < 0:
-            raise ValueError(f"{path}: tolerances are allowed drops and must be >= 0")
-        if cfg.max_dev_articles is not None and int(cfg.max_dev_articles) < 1:
-            raise ValueError(f"{path}: evaluation.max_dev_articles must be >= 1 or null")
-        return cfg
+        f = load_model(path, RetrainFile, "retrain")
+        return cls(
+            train_config=f.train_config,
+            train_overrides=dict(f.train_overrides),
+            corrections=list(f.corrections),
+            heldout_fraction=f.heldout.fraction,
+            heldout_min=f.heldout.min_articles,
+            polnear_dev=f.evaluation.polnear_dev,
+            max_dev_articles=f.evaluation.max_dev_articles,
+            metric=f.evaluation.metric,
+            model_dir=f.promotion.model_dir,
+            tolerance_dev=f.promotion.tolerance.polnear_dev,
+            tolerance_corrections=f.promotion.tolerance.corrections,
+            work_dir=f.work_dir,
+            pull_project=f.pull.project,
+            rounds_dir=f.pull.rounds_dir,
+        )
 
 
 def resolve(path: str | Path) -> Path:
@@ -121,26 +128,9 @@ def resolve(path: str | Path) -> Path:
     return (ROOT / p).resolve()
 
 
-def apply_overrides(cfg, overrides: dict[str, Any]):
-    """Merge ``train_overrides`` into a TrainConfig, refusing unknown keys."""
-    for key, value in overrides.items():
-        if key in ("base_model", "model_name", "output"):
-            setattr(cfg, key, value)
-        elif key == "model":
-            bad = set(value) - {"max_length", "stride", "shape_dim", "dropout"}
-            if bad:
-                raise ValueError(f"train_overrides.model: unknown keys {sorted(bad)}")
-            cfg.model.update(value)
-        elif key in ("data", "optim"):
-            section = getattr(cfg, key)
-            bad = set(value) - set(section.__dataclass_fields__)
-            if bad:
-                raise ValueError(f"train_overrides.{key}: unknown keys {sorted(bad)}")
-            for k, v in value.items():
-                setattr(section, k, v)
-        else:
-            raise ValueError(f"train_overrides: unknown key {key!r}")
-    return cfg
+def apply_overrides(cfg: TrainConfig, overrides: dict[str, Any]) -> TrainConfig:
+    """The training config with ``train_overrides`` merged in and validated again (unknown keys are errors)."""
+    return cfg.with_overrides(overrides, "train_overrides")
 
 
 # ------------------------------------------------------------------------------------------------ data

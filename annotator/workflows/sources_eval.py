@@ -78,29 +78,36 @@ def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, ad
     for article_id, versions in out.items():
         primary = decisions.get("primary", {}).get(article_id)
         versions.sort(key=lambda a: (a.annotator != primary, a.annotator))
+
+    def adjudicated_copy(article: str, annotator: str) -> GoldArticle:
+        """The annotator's adjudicated version of ``article``, made on the first decision and reused after, so
+        every decision for one article and annotator lands in the same version."""
+        existing = next((v for v in out[article] if v.annotator == annotator + "+adjudicated"), None)
+        if existing is not None:
+            return existing
+        version = next(v for v in out[article] if v.annotator == annotator)
+        sources = [GoldSource(s.type, s.count, s.secondhand, list(s.mentions), s.name) for s in version.sources]
+        copy = GoldArticle(version.id, version.split, version.path, annotator + "+adjudicated", sources, version.not_sources)
+        out[article] = [copy] + [v for v in out[article] if v is not version] + [version]
+        return copy
+
     for add in decisions.get("add_mentions", []) + decisions.get("add_sources", []):
-        version = next(v for v in out[add["article"]] if v.annotator == add["annotator"])
-        if not version.annotator.endswith("+adjudicated"):
-            sources = [GoldSource(s.type, s.count, s.secondhand, list(s.mentions), s.name) for s in version.sources]
-            copy = GoldArticle(version.id, version.split, version.path, version.annotator + "+adjudicated", sources, version.not_sources)
-            out[add["article"]] = [copy] + [v for v in out[add["article"]] if v is not version] + [version]
-            version = copy
+        version = adjudicated_copy(add["article"], add["annotator"])
         if "span" in add:
             version.sources[add["source"]].mentions.append(tuple(add["span"]))
         else:
             s = add["source"]
             version.sources.append(GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name", "")))
     for merge in decisions.get("merge", []):
-        version = next(v for v in out[merge["article"]] if v.annotator == merge["annotator"])
-        adjudicated = GoldArticle(version.id, version.split, version.path, version.annotator + "+adjudicated", [], version.not_sources)
-        target = version.sources[merge["into"]]
+        adjudicated = adjudicated_copy(merge["article"], merge["annotator"])
+        before = adjudicated.sources
+        target = before[merge["into"]]
         merged = GoldSource(target.type, merge.get("count", target.count), target.secondhand, list(target.mentions), target.name)
         for i in merge["sources"]:
-            merged.mentions += version.sources[i].mentions
+            merged.mentions += before[i].mentions
         merged.mentions.sort()
         drop = set(merge["sources"]) | {merge["into"]}
-        adjudicated.sources = [merged] + [s for i, s in enumerate(version.sources) if i not in drop]
-        out[merge["article"]] = [adjudicated] + [v for v in out[merge["article"]] if v is not version] + [version]
+        adjudicated.sources = [merged] + [s for i, s in enumerate(before) if i not in drop]
     return out
 
 

@@ -1,0 +1,90 @@
+"""Which SOURCE mentions can be the source of information at all, whatever attribution the linker made.
+
+A source is the agent of an act of communication, named by a noun phrase that refers to a person, group,
+organisation, outlet or document. The tagger also marks spans that are none of these, and the linker attaches
+them to cues:
+
+* a span with no word that can refer (a lone article: "a claim also echoed in ...");
+* a bare singular common noun, which in English does not refer on its own but names a role or property
+  ("her tenure as secretary of state");
+* the subject of a passive verb of telling, which is the one told, not the teller ("Residents were promised
+  faster journeys", "the mayor was asked about ...");
+* a share of poll respondents ("Twelve percent said they were not sure"): the poll is the source, its answers
+  are its data;
+* the object of a preposition that never introduces a speaker ("has been among the groups most insistent",
+  "a dispute with the union", "angry about the mayor"): the phrase is the topic or the company, not the agent.
+
+The word lists are in ``configs/sources.yaml`` (``selection``).
+"""
+
+from __future__ import annotations
+
+from annotator.sources.lexicon import ANONYMOUS_TYPES, REFERENCE, SourceLexicon
+from annotator.sources.mentions import Mention
+from annotator.sources.tokens import _split_words
+
+
+def object_of_preposition(text: str, start: int, lex: SourceLexicon) -> bool:
+    """The word right before the mention is a preposition that takes a topic or company, never a speaker."""
+    before = text[max(0, start - 30) : start]
+    words = _split_words(before)
+    return bool(words) and words[-1].lower() in lex.selection["object_prepositions"] and not before.rstrip().endswith((",", ".", ";", ":"))
+
+
+def refers(m: Mention, lex: SourceLexicon) -> bool:
+    """False for a mention that cannot denote a source: no referring word, or a bare singular common noun."""
+    words = [w for w in _split_words(m.text) if w[0].isalnum()]
+    if not words:
+        return False
+    lows = [w.lower() for w in words]
+    if m.pronoun or any(w in lex.pronouns or w in lex.quantifier_pronouns for w in lows):
+        return True
+    fw = lex.words["function_words"] | lex.words["singular_determiners"] | lex.words["definite_determiners"]
+    if all(w in fw for w in lows):
+        return False  # "a", "the": the tagger stopped at the determiner
+    return not _bare_singular_noun(m, words, lex)
+
+
+def _bare_singular_noun(m: Mention, words: list[str], lex: SourceLexicon) -> bool:
+    """ "secretary of state" in "tenure as secretary of state": no determiner, quantifier, possessive or name."""
+    if m.type not in ANONYMOUS_TYPES and m.type != REFERENCE:
+        return False
+    if m.plural or m.partitive or m.definite or m.name_tokens:
+        return False
+    first = words[0]
+    if not first[0].islower() or first.isdigit():
+        return False
+    low = first.lower()
+    w = lex.words
+    determiners = w["singular_determiners"] | w["plural_quantifiers"] | w["definite_determiners"] | w["possessive_determiners"] | w["approximators"]
+    if low in determiners or low in lex.number_words or low in w["new_markers"]:
+        return False
+    if m.head in w["plural_only"] or lex.lemma(m.head)[0] in w["plural_only"]:
+        return False  # "staff", "police": no article needed
+    return m.head in w["person_nouns"] or lex.lemma(m.head)[0] in w["person_nouns"]
+
+
+def passive_recipient(text: str, source_end: int, cue_start: int, cue_end: int, lex: SourceLexicon) -> bool:
+    """The source span is the subject of a passive verb of telling ("were promised", "was told", "has been
+    asked"): that subject received the information, so the attribution does not make it a source."""
+    if cue_start < source_end or cue_start - source_end > lex.selection["passive_gap_chars"]:
+        return False
+    words = [w.lower() for w in _split_words(text[source_end:cue_end]) if w[0].isalpha()]
+    auxiliaries = lex.selection["passive_auxiliaries"]
+    participles = lex.selection["recipient_participles"]
+    fillers = lex.selection["passive_fillers"]
+    seen_aux = False
+    for w in words:
+        if w in auxiliaries:
+            seen_aux = True
+        elif seen_aux and w in participles:
+            return True
+        elif not (w in fillers or w.endswith("ly")):
+            return False
+    return False
+
+
+def poll_share(m: Mention, lex: SourceLexicon) -> bool:
+    """ "46 percent said", "another 19 percent": a share of a poll's respondents (``words.share_heads``) is the
+    poll's data, not a source of its own."""
+    return not m.pronoun and m.head in lex.words["share_heads"]

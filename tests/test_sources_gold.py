@@ -1,0 +1,35 @@
+"""The sources gold loader: every adjudication decision for one article and annotator lands in one version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.workflows.sources_eval import load_gold
+
+
+def _source(kind: str, start: int, end: int) -> dict:
+    return {"type": kind, "count": 1, "secondhand": False, "mentions": [[start, end]]}
+
+
+def test_all_decisions_for_one_annotator_are_kept(tmp_path: Path) -> None:
+    text = "Mayor Ana Ruiz said the bridge would close. Two engineers said so too. A third person agreed."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "articles.tsv").write_text("id\tsplit\tpath\nexample/bridge\ttune\ta.txt\n", encoding="utf-8")
+    gold = {"article": "example/bridge", "annotator": "G1", "sources": [_source("NAMED_PERSON", 0, 14)], "not_sources": []}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    decisions = {
+        "add_sources": [
+            {"article": "example/bridge", "annotator": "G1", "source": _source("ANONYMOUS_DESCRIBED", 44, 57)},
+            {"article": "example/bridge", "annotator": "G1", "source": _source("ANONYMOUS_VAGUE", 71, 85)},
+        ],
+        "add_mentions": [{"article": "example/bridge", "annotator": "G1", "source": 0, "span": [6, 14]}],
+    }
+    (tmp_path / "adjudication.json").write_text(json.dumps(decisions), encoding="utf-8")
+    versions = load_gold(tmp_path / "gold.jsonl", tmp_path / "articles.tsv", tmp_path, tmp_path, tmp_path / "adjudication.json")["example/bridge"]
+    primary = versions[0]
+    assert primary.annotator == "G1+adjudicated"
+    assert [s.type for s in primary.sources] == ["NAMED_PERSON", "ANONYMOUS_DESCRIBED", "ANONYMOUS_VAGUE"]
+    assert primary.sources[0].mentions == [(0, 14), (6, 14)]
+    assert [v.annotator for v in versions] == ["G1+adjudicated", "G1"]
+    assert len(versions[1].sources) == 1  # the raw annotation is untouched

@@ -1,0 +1,113 @@
+"""Issue 10, second round: epithets that re-describe a named person, repeated named groups, name spellings,
+named documents, poll shares, state cues and refusals that do not spread. Every sentence is made up for the test."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from annotator.kinds import KindConfig, KindHead, assign_kinds
+from annotator.schema import AnnotatedArticle, Article, Attribution, Span
+from annotator.sources import SourceLexicon, analyze_sources, describe_span
+
+LEX = SourceLexicon.default()
+
+
+def _story(text: str, sources: list[str], cue: str = "said") -> AnnotatedArticle:
+    """SOURCE spans ``sources`` (left to right), each linked to the next ``cue`` after it."""
+    spans: list[Span] = []
+    attributions: list[Attribution] = []
+    pos = 0
+    for i, phrase in enumerate(sources):
+        start = text.index(phrase, pos)
+        spans.append(Span(f"S{i}", start, start + len(phrase), "SOURCE", phrase))
+        c = text.index(cue, start + len(phrase))
+        spans.append(Span(f"C{i}", c, c + len(cue), "CUE", cue))
+        attributions.append(Attribution(f"A{i}", f"S{i}", f"C{i}", []))
+        pos = start + len(phrase)
+    return AnnotatedArticle(Article("t1", text), spans, attributions)
+
+
+def _mention(text: str):
+    return describe_span(text, Span("T1", 0, len(text), "SOURCE", text))
+
+
+def test_an_epithet_with_a_place_or_party_re_describes_the_person_just_named() -> None:
+    text = "Marta Lindqvist said the dam was safe. The Nordland senator said repairs would start in June."
+    sources = analyze_sources(_story(text, ["Marta Lindqvist", "The Nordland senator"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Marta Lindqvist", 2)]
+
+
+def test_a_new_lowercase_description_is_still_someone_else() -> None:
+    text = "Marta Lindqvist said the dam was safe. The militia leader said otherwise."
+    sources = analyze_sources(_story(text, ["Marta Lindqvist", "The militia leader"]))
+    assert len(sources) == 2
+
+
+def test_one_article_before_two_roles_is_one_person() -> None:
+    one = _mention("the former governor and current senator")
+    assert (one.count, one.plural) == (1, False)
+    two = _mention("the judge and the commissioner")
+    assert two.plural
+
+
+def test_the_same_named_pair_cited_twice_is_one_source() -> None:
+    text = "Mr. Okoro and Ms. Falk said the fund was short. Later Mr. Okoro and Ms. Falk said it had recovered."
+    sources = analyze_sources(_story(text, ["Mr. Okoro and Ms. Falk", "Mr. Okoro and Ms. Falk"]))
+    assert len(sources) == 1 and sources[0].count == 2
+
+
+def test_name_spellings_with_a_particle_or_another_apostrophe_join() -> None:
+    text = "Mayor Ana de Vries said the road would close. De Vries said it would reopen. Pat O’Hara said so too. O'Hara said more."
+    sources = analyze_sources(_story(text, ["Mayor Ana de Vries", "De Vries", "Pat O’Hara", "O'Hara"]))
+    assert [len(s.mentions) for s in sources] == [2, 2]
+
+
+def test_two_named_polls_stay_two_documents() -> None:
+    text = "A new Harbor Institute poll showed a lead. The Harbor Institute poll showed more. The Eastline tracking poll showed a tie."
+    doc = _story(text, ["A new Harbor Institute poll", "The Harbor Institute poll", "The Eastline tracking poll"], cue="showed")
+    assert [len(s.mentions) for s in analyze_sources(doc)] == [2, 1]
+
+
+def test_a_share_of_poll_respondents_is_not_a_source() -> None:
+    text = "The survey found broad support, officials said. Nine percent said they had no view."
+    doc = _story(text, ["officials", "Nine percent"])
+    assert [s.name for s in analyze_sources(doc)] == ["officials"]
+
+
+def _kinds(text: str, cues: list[str], probs: list[float] | None = None) -> list[tuple[str, bool]]:
+    """Kinds for one source with ``cues`` (left to right); with ``probs`` a stub head gives p(information)."""
+    spans = [Span("S", 0, 12, "SOURCE", text[:12])]
+    attributions = []
+    pos = 12
+    for i, cue in enumerate(cues):
+        at = text.index(cue, pos)
+        spans.append(Span(f"C{i}", at, at + len(cue), "CUE", cue))
+        attributions.append(Attribution(f"A{i}", "S", f"C{i}", []))
+        pos = at + len(cue)
+    cfg = KindConfig.from_yaml()
+    head = hidden = None
+    words = [0]
+    if probs is not None:
+        # a head that ignores the features and answers p(information) = probs[i] for the i-th cue
+        n = len(cues)
+        hidden = np.eye(max(n, 1), dtype=np.float32)
+        words = [spans[i + 1].start for i in range(n)]
+        width = 3 * n + 7
+        coef = np.zeros((3, width))
+        for i, p in enumerate(probs):
+            coef[0, i] = np.log(2 * p / (1 - p))  # softmax against two zero scores gives p
+        head = KindHead(coef, np.zeros(3))
+    assign_kinds(text, spans, attributions, words, hidden, head, cfg)
+    return [(a.kind, a.declined) for a in attributions]
+
+
+def test_a_refusal_spreads_only_to_the_participle_after_it() -> None:
+    text = "The port office declined to comment, citing an internal review."
+    assert _kinds(text, ["declined", "citing"]) == [("information", True), ("information", True)]
+    text = "The port office declined to comment on the audit, but said the cranes were safe."
+    assert _kinds(text, ["declined", "said"]) == [("information", True), ("information", False)]
+
+
+def test_a_state_cue_needs_a_very_confident_head() -> None:
+    text = "The port office were coy about the plan and hinted at a delay."
+    assert [k for k, _ in _kinds(text, ["were coy about", "hinted at"], [0.8, 0.8])] == ["stance", "information"]
