@@ -6,25 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from annotator.kinds import KindConfig, KindHead, assign_kinds
-from annotator.schema import AnnotatedArticle, Article, Attribution, Span
+from annotator.schema import Attribution, Span
 from annotator.sources import SourceLexicon, analyze_sources, describe_span
 
+from .source_stories import story
+
 LEX = SourceLexicon.default()
-
-
-def _story(text: str, sources: list[str], cue: str = "said") -> AnnotatedArticle:
-    """SOURCE spans ``sources`` (left to right), each linked to the next ``cue`` after it."""
-    spans: list[Span] = []
-    attributions: list[Attribution] = []
-    pos = 0
-    for i, phrase in enumerate(sources):
-        start = text.index(phrase, pos)
-        spans.append(Span(f"S{i}", start, start + len(phrase), "SOURCE", phrase))
-        c = text.index(cue, start + len(phrase))
-        spans.append(Span(f"C{i}", c, c + len(cue), "CUE", cue))
-        attributions.append(Attribution(f"A{i}", f"S{i}", f"C{i}", []))
-        pos = start + len(phrase)
-    return AnnotatedArticle(Article("t1", text), spans, attributions)
 
 
 def _mention(text: str):
@@ -33,13 +20,13 @@ def _mention(text: str):
 
 def test_an_epithet_with_a_place_or_party_re_describes_the_person_just_named() -> None:
     text = "Marta Lindqvist said the dam was safe. The Nordland senator said repairs would start in June."
-    sources = analyze_sources(_story(text, ["Marta Lindqvist", "The Nordland senator"]))
+    sources = analyze_sources(story(text, ["Marta Lindqvist", "The Nordland senator"]))
     assert [(s.name, len(s.mentions)) for s in sources] == [("Marta Lindqvist", 2)]
 
 
 def test_a_new_lowercase_description_is_still_someone_else() -> None:
     text = "Marta Lindqvist said the dam was safe. The militia leader said otherwise."
-    sources = analyze_sources(_story(text, ["Marta Lindqvist", "The militia leader"]))
+    sources = analyze_sources(story(text, ["Marta Lindqvist", "The militia leader"]))
     assert len(sources) == 2
 
 
@@ -52,25 +39,25 @@ def test_one_article_before_two_roles_is_one_person() -> None:
 
 def test_the_same_named_pair_cited_twice_is_one_source() -> None:
     text = "Mr. Okoro and Ms. Falk said the fund was short. Later Mr. Okoro and Ms. Falk said it had recovered."
-    sources = analyze_sources(_story(text, ["Mr. Okoro and Ms. Falk", "Mr. Okoro and Ms. Falk"]))
+    sources = analyze_sources(story(text, ["Mr. Okoro and Ms. Falk", "Mr. Okoro and Ms. Falk"]))
     assert len(sources) == 1 and sources[0].count == 2
 
 
 def test_name_spellings_with_a_particle_or_another_apostrophe_join() -> None:
     text = "Mayor Ana de Vries said the road would close. De Vries said it would reopen. Pat O’Hara said so too. O'Hara said more."
-    sources = analyze_sources(_story(text, ["Mayor Ana de Vries", "De Vries", "Pat O’Hara", "O'Hara"]))
+    sources = analyze_sources(story(text, ["Mayor Ana de Vries", "De Vries", "Pat O’Hara", "O'Hara"]))
     assert [len(s.mentions) for s in sources] == [2, 2]
 
 
 def test_two_named_polls_stay_two_documents() -> None:
     text = "A new Harbor Institute poll showed a lead. The Harbor Institute poll showed more. The Eastline tracking poll showed a tie."
-    doc = _story(text, ["A new Harbor Institute poll", "The Harbor Institute poll", "The Eastline tracking poll"], cue="showed")
+    doc = story(text, ["A new Harbor Institute poll", "The Harbor Institute poll", "The Eastline tracking poll"], cue="showed")
     assert [len(s.mentions) for s in analyze_sources(doc)] == [2, 1]
 
 
 def test_a_share_of_poll_respondents_is_not_a_source() -> None:
     text = "The survey found broad support, officials said. Nine percent said they had no view."
-    doc = _story(text, ["officials", "Nine percent"])
+    doc = story(text, ["officials", "Nine percent"])
     assert [s.name for s in analyze_sources(doc)] == ["officials"]
 
 

@@ -3,9 +3,11 @@ repeated groups, relative clauses and counts that are not counts. Every sentence
 
 from __future__ import annotations
 
-from annotator.schema import AnnotatedArticle, Article, Attribution, Span
+from annotator.schema import Span
 from annotator.sources import SourceLexicon, analyze_sources, describe_span
 from annotator.sources.selection import object_of_preposition, passive_recipient, refers
+
+from .source_stories import story
 
 LEX = SourceLexicon.default()
 
@@ -13,21 +15,6 @@ LEX = SourceLexicon.default()
 def _mention(text: str, phrase: str):
     start = text.index(phrase)
     return describe_span(text, Span("T1", start, start + len(phrase), "SOURCE", phrase))
-
-
-def _story(text: str, sources: list[str], cue: str = "said") -> AnnotatedArticle:
-    """An article whose SOURCE spans are ``sources`` (left to right), each linked to the next ``cue`` after it."""
-    spans: list[Span] = []
-    attributions: list[Attribution] = []
-    pos = 0
-    for i, phrase in enumerate(sources):
-        start = text.index(phrase, pos)
-        spans.append(Span(f"S{i}", start, start + len(phrase), "SOURCE", phrase))
-        c = text.index(cue, start + len(phrase))
-        spans.append(Span(f"C{i}", c, c + len(cue), "CUE", cue))
-        attributions.append(Attribution(f"A{i}", f"S{i}", f"C{i}", []))
-        pos = start + len(phrase)
-    return AnnotatedArticle(Article("t1", text), spans, attributions)
 
 
 def test_a_relative_clause_does_not_make_a_person_an_organisation() -> None:
@@ -64,7 +51,7 @@ def test_the_subject_of_a_passive_verb_of_telling_is_not_the_teller() -> None:
 
 def test_passive_recipients_are_left_out_of_the_table() -> None:
     text = "Tenants in the east block were told the heating would return. The caretaker said it would not."
-    doc = _story(text, ["Tenants in the east block", "The caretaker"], cue=" ")
+    doc = story(text, ["Tenants in the east block", "The caretaker"], cue=" ")
     for n, cue in enumerate(("told", "said")):
         at = text.index(cue)
         doc.spans[2 * n + 1] = Span(f"C{n}", at, at + len(cue), "CUE", cue)
@@ -85,7 +72,7 @@ def test_a_story_that_opens_on_a_title_names_that_person_next() -> None:
         '"The charter is plain," said Margit Olsen, who sat on the harbour court for twenty years. '
         "Olsen said she would write to the council."
     )
-    doc = _story(text, ["A retired harbour judge", "Margit Olsen, who sat on the harbour court for twenty years", "Olsen"], cue="sa")
+    doc = story(text, ["A retired harbour judge", "Margit Olsen, who sat on the harbour court for twenty years", "Olsen"], cue="sa")
     sources = analyze_sources(doc)
     assert len(sources) == 1 and sources[0].type == "NAMED_PERSON"
     assert [m.text for m in sources[0].mentions][0] == "A retired harbour judge"
@@ -93,7 +80,7 @@ def test_a_story_that_opens_on_a_title_names_that_person_next() -> None:
 
 def test_an_anonymous_opening_source_stays_anonymous() -> None:
     text = "A spokesman for the port says the cranes are idle. Harbour master Jonas Vik said repairs would take a week."
-    doc = _story(text, ["A spokesman for the port", "Harbour master Jonas Vik"], cue="sa")
+    doc = story(text, ["A spokesman for the port", "Harbour master Jonas Vik"], cue="sa")
     assert len(analyze_sources(doc)) == 2
 
 
@@ -103,7 +90,7 @@ def test_a_group_named_again_with_fewer_words_is_the_same_group() -> None:
         "The closure was planned for spring, sources said. "
         "Five people said the tolls would rise; nine people said they would not."
     )
-    doc = _story(text, ["Several Turkish and Greek sources", "sources", "Five people", "nine people"])
+    doc = story(text, ["Several Turkish and Greek sources", "sources", "Five people", "nine people"])
     sources = analyze_sources(doc)
     assert [len(s.mentions) for s in sources] == [2, 1, 1]
     assert [s.count for s in sources[1:]] == [5, 9]
