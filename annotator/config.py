@@ -9,7 +9,7 @@ config of the project (cleaning, sources, kinds, claims, scoring, inference, tra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
@@ -203,16 +203,3 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
         message = err["msg"].removeprefix("Value error, ")
         return f"{key}: {message}" if loc else message
     return f"{key}: {err['msg']} (got {value!r})"
-
-
-def cached_loader(model: type[M], what: str, default: Callable[[], Path]) -> Callable[[str | None], M]:
-    """A memoised ``load(path=None)`` for one config (the default file is package data)."""
-    cache: dict[str | None, M] = {}
-
-    def load(path: str | None = None) -> M:
-        key = None if path is None else str(path)
-        if key not in cache:
-            cache[key] = load_model(path or default(), model, what)
-        return cache[key]
-
-    return load
