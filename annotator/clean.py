@@ -100,6 +100,9 @@ class LexiconFiles(StrictModel):
     months: Text  # month names and abbreviations (configs/lexicons/months.txt), relative to this config
 
 
+_LINE_PATTERN_KEYS = ("drop_fullmatch", "drop_short_keywords", "drop_any_keywords", "caption_patterns", "teaser_headers", "read_more_patterns", "end_markers")
+
+
 def _compile(patterns: list[str], month: str) -> list[re.Pattern[str]]:
     return [re.compile(p.replace("MONTH", month), re.IGNORECASE) for p in patterns]
 
@@ -130,36 +133,11 @@ class CleaningConfig(StrictModel):
         return "(?:" + "|".join(re.escape(f) for f in forms) + ")"
 
     @cached_property
-    def fullmatch(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.drop_fullmatch, self.month)
-
-    @cached_property
-    def short_keywords(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.drop_short_keywords, self.month)
-
-    @cached_property
-    def any_keywords(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.drop_any_keywords, self.month)
-
-    @cached_property
-    def captions(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.caption_patterns, self.month)
-
-    @cached_property
-    def teaser_headers(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.teaser_headers, self.month)
-
-    @cached_property
-    def read_more(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.read_more_patterns, self.month)
-
-    @cached_property
-    def end_markers(self) -> list[re.Pattern[str]]:
-        return _compile(self.lines.end_markers, self.month)
-
-    @cached_property
-    def datelines(self) -> list[re.Pattern[str]]:
-        return _compile(self.stories.dateline_patterns, self.month)
+    def patterns(self) -> dict[str, list[re.Pattern[str]]]:
+        """Every line pattern list compiled once (MONTH expanded), by its YAML key."""
+        out = {key: _compile(getattr(self.lines, key), self.month) for key in _LINE_PATTERN_KEYS}
+        out["dateline_patterns"] = _compile(self.stories.dateline_patterns, self.month)
+        return out
 
     @cached_property
     def nav_separators(self) -> re.Pattern[str]:
@@ -241,11 +219,11 @@ def _is_nav_bar(line: str, cfg: CleaningConfig) -> bool:
 
 
 def _is_boilerplate(line: str, cfg: CleaningConfig) -> bool:
-    if _matches(cfg.fullmatch, line, full=True) or _is_nav_bar(line, cfg) or _matches(cfg.any_keywords, line):
+    if _matches(cfg.patterns["drop_fullmatch"], line, full=True) or _is_nav_bar(line, cfg) or _matches(cfg.patterns["drop_any_keywords"], line):
         return True
-    if _n_words(line) <= cfg.lines.short_line_words and _matches(cfg.short_keywords, line):
+    if _n_words(line) <= cfg.lines.short_line_words and _matches(cfg.patterns["drop_short_keywords"], line):
         return True
-    return _matches(cfg.captions, line)
+    return _matches(cfg.patterns["caption_patterns"], line)
 
 
 def _story_starts(lines: list[str], cfg: CleaningConfig) -> list[int]:
@@ -256,7 +234,7 @@ def _story_starts(lines: list[str], cfg: CleaningConfig) -> list[int]:
     for i, line in enumerate(lines):
         if _is_headline_like(line, cfg) and not _is_boilerplate(line, cfg):
             following = lines[i + 1 : i + 1 + look]
-            is_header = any(f == line for f in following) or any(_matches(cfg.datelines, f, full=True) for f in following)
+            is_header = any(f == line for f in following) or any(_matches(cfg.patterns["dateline_patterns"], f, full=True) for f in following)
             if is_header and body_since_start and i != starts[-1]:
                 starts.append(i)
                 body_since_start = False
@@ -276,14 +254,14 @@ def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[int]:
         if ended:
             keep[i] = False
             continue
-        if _matches(cfg.end_markers, line, full=True):
+        if _matches(cfg.patterns["end_markers"], line, full=True):
             ended = True
             keep[i] = False
             continue
-        if _matches(cfg.teaser_headers, line, full=True):
+        if _matches(cfg.patterns["teaser_headers"], line, full=True):
             keep[i] = False
             in_teasers = True
-            if _matches(cfg.read_more, line, full=True):
+            if _matches(cfg.patterns["read_more_patterns"], line, full=True):
                 j = i - 1
                 while j >= 0 and not keep[j]:
                     j -= 1
