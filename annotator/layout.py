@@ -8,8 +8,9 @@ and uncleaned text alike; every pattern lives in ``configs/cleaning.yaml`` (``fu
 
 The rule: the first line is the **title** when it is short and not the only line (or equals the input's own
 title); lines after it and before the first body line (within ``lead_max_lines``) are **sub-headings** or
-**bylines**; a **dateline** opening the first body line is marked up to its dash or colon; **credit** lines
-("Reporting by ...", "... contributed to this report") are marked wherever they are.
+**bylines** (a short line right after the title is a deck, a sub-heading, even with a full stop); a
+**dateline** opening the first body line is marked up to its dash or colon; **credit** lines ("Reporting by
+...", "... contributed to this report") are marked wherever they are.
 """
 
 from __future__ import annotations
@@ -101,12 +102,22 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
             mark(i, "byline")
         elif is_title and (dated is not None or not _SENTENCE_END.search(line) or _BULLET.match(line) or _n_words(line) <= 3):
             mark(i, "subhead")
+    if is_title and dated is None and _deck(lines, lead_start, rules.deck_max_words):
+        mark(lead_start, "subhead")
     for i in range(lead_start, len(lines)):
         line = lines[i][2].strip()
         if any(p.fullmatch(line) for p in pats.credits):
             mark(i, "credit")
     unique = {(f.start, f.end): f for f in out}
     return sorted(unique.values(), key=lambda f: (f.start, f.end))
+
+
+def _deck(lines: list[tuple[int, int, str]], i: int, max_words: int) -> bool:
+    """The line after the title is a deck: short, and the next line is a longer one (the lede)."""
+    if i + 1 >= len(lines):
+        return False
+    words, following = _n_words(lines[i][2].strip()), _n_words(lines[i + 1][2].strip())
+    return 0 < words <= max_words and following > words and _SENTENCE_END.search(lines[i + 1][2].strip()) is not None
 
 
 def _dateline(entry: tuple[int, int, str], pats: _Patterns) -> Furniture | None:

@@ -37,6 +37,7 @@ class _Context:
     sentence_starts: list[int]
     spans: list[Span]
     starts_by_label: dict[str, list[int]]
+    long: dict[str, bool]
 
     def sentence_of(self, offset: int) -> int:
         return bisect.bisect_right(self.sentence_starts, offset) - 1
@@ -44,6 +45,13 @@ class _Context:
     def count_between(self, label: str, lo: int, hi: int) -> int:
         starts = self.starts_by_label.get(label, [])
         return bisect.bisect_left(starts, hi) - bisect.bisect_left(starts, lo)
+
+    def is_long(self, span: Span) -> bool:
+        """More than four words (asked for the same span once per candidate pair, so remembered)."""
+        long = self.long.get(span.id)
+        if long is None:
+            long = self.long[span.id] = len(span.text.split()) > 4
+        return long
 
 
 def _context(text: str, spans: Sequence[Span]) -> _Context:
@@ -53,41 +61,36 @@ def _context(text: str, spans: Sequence[Span]) -> _Context:
         by_label.setdefault(s.label, []).append(s.start)
     for v in by_label.values():
         v.sort()
-    return _Context(text, sent_starts, list(spans), by_label)
-
-
-def _bucket(prefix: str, value: int) -> dict[str, float]:
-    i = bisect.bisect_right(_DIST_BUCKETS, value) - 1
-    return {f"{prefix}_b{_DIST_BUCKETS[i]}": 1.0}
+    return _Context(text, sent_starts, list(spans), by_label, {})
 
 
 def _pair_features(ctx: _Context, anchor: Span, other: Span, kind: str) -> dict[str, float]:
     """Features of linking ``other`` (a cue) to ``anchor`` (content or cue->source)."""
     before = other.end <= anchor.start
     lo, hi = (other.end, anchor.start) if before else (anchor.end, other.start)
-    lo, hi = min(lo, hi), max(lo, hi)
+    if lo > hi:
+        lo, hi = hi, lo
     gap = ctx.text[lo:hi]
     gap_words = len(gap.split())
-    sent_gap = abs(ctx.sentence_of(other.start) - ctx.sentence_of(anchor.start))
-    if not before:
-        sent_gap = abs(ctx.sentence_of(other.start) - ctx.sentence_of(anchor.end - 1))
+    sent_gap = abs(ctx.sentence_of(other.start) - ctx.sentence_of(anchor.start if before else anchor.end - 1))
     side = "before" if before else "after"
-    f: dict[str, float] = {"bias": 1.0, f"{kind}_{side}": 1.0}
-    f.update(_bucket(f"{kind}_{side}_gap", gap_words))
+    ks = f"{kind}_{side}"
+    f: dict[str, float] = {"bias": 1.0, ks: 1.0}
+    f[f"{ks}_gap_b{_DIST_BUCKETS[bisect.bisect_right(_DIST_BUCKETS, gap_words) - 1]}"] = 1.0
     f[f"{kind}_sent_gap_{min(sent_gap, 3)}"] = 1.0
     f[f"{kind}_log_gap"] = math.log1p(gap_words)
     for label in ("SOURCE", "CUE", "CONTENT"):
         n = ctx.count_between(label, lo, hi)
-        f[f"{kind}_{side}_between_{label}_{min(n, 2)}"] = 1.0
+        f[f"{ks}_between_{label}_{min(n, 2)}"] = 1.0
     stripped = gap.strip()
-    f[f"{kind}_{side}_gap_empty"] = float(stripped == "")
-    f[f"{kind}_{side}_gap_comma"] = float("," in gap)
-    f[f"{kind}_{side}_gap_quote"] = float(any(q in gap for q in '"“”'))
-    f[f"{kind}_{side}_gap_colon"] = float(":" in gap)
-    f[f"{kind}_{side}_gap_period"] = float(any(p in stripped for p in ".?!"))
-    f[f"{kind}_{side}_gap_newline"] = float("\n" in gap)
-    f[f"{kind}_{side}_other_long"] = float(len(other.text.split()) > 4)
-    f[f"{kind}_{side}_anchor_long"] = float(len(anchor.text.split()) > 4)
+    f[f"{ks}_gap_empty"] = float(stripped == "")
+    f[f"{ks}_gap_comma"] = float("," in gap)
+    f[f"{ks}_gap_quote"] = float('"' in gap or "“" in gap or "”" in gap)
+    f[f"{ks}_gap_colon"] = float(":" in gap)
+    f[f"{ks}_gap_period"] = float("." in stripped or "?" in stripped or "!" in stripped)
+    f[f"{ks}_gap_newline"] = float("\n" in gap)
+    f[f"{ks}_other_long"] = float(ctx.is_long(other))
+    f[f"{ks}_anchor_long"] = float(ctx.is_long(anchor))
     return f
 
 
@@ -129,13 +132,18 @@ class _Scorer:
     coef: np.ndarray
     intercept: float
 
+    def __post_init__(self) -> None:
+        self.index = {n: i for i, n in enumerate(self.names)}  # built once, not per anchor
+
     def score(self, feats: list[dict[str, float]]) -> np.ndarray:
-        index = {n: i for i, n in enumerate(self.names)}
+        index = self.index
         x = np.zeros((len(feats), len(self.names)))
         for r, f in enumerate(feats):
+            row = x[r]
             for k, v in f.items():
-                if k in index:
-                    x[r, index[k]] = v
+                i = index.get(k)
+                if i is not None:
+                    row[i] = v
         return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
 
     def to_dict(self) -> dict:

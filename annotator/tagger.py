@@ -16,7 +16,7 @@ import torch
 
 from annotator.kinds import KindConfig, KindHead, assign_kinds
 from annotator.linking import Linker
-from annotator.modeling.decoding import decode, transitions_of
+from annotator.modeling.decoding import decode, decode_batch, transitions_of
 from annotator.modeling.modeling import ModelLoadError, TaggerModel
 from annotator.modeling.precision import apply as apply_precision
 from annotator.modeling.precision import choose as choose_precision
@@ -91,11 +91,13 @@ class Tagger:
 
         int8 runs one window per forward pass: dynamic quantization scales activations per batch, so batching windows
         would make an article's spans depend on which articles it was batched with (a resumed job would differ from an
-        uninterrupted one). One window at a time is deterministic, and here no slower (no padding)."""
+        uninterrupted one). One window at a time is deterministic. Windows then run side by side, one per torch thread
+        (``annotator.modeling.windows._in_order``): each is still computed alone, and faster than on all threads."""
+        workers = 1
         if self.precision == "int8":
-            batch_size = 1
+            batch_size, workers = 1, torch.get_num_threads()
         docs = [encode(t, self.tokenizer) for t in texts]
-        lp = predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress, hidden_out=hidden_out)
+        lp = predict_word_log_probs(self.model, self.tokenizer, docs, batch_size=batch_size, progress=progress, hidden_out=hidden_out, workers=workers)
         return docs, lp
 
     def annotate(
@@ -114,9 +116,8 @@ class Tagger:
         hidden: list[np.ndarray] = []  # per-word encoder states: the kind head reads them, second heads may keep them
         docs, log_probs = self.word_log_probs([a.text for a in articles], batch_size=batch_size, progress=progress, hidden_out=hidden)
         out: list[AnnotatedArticle] = []
-        transitions = self.transitions
-        for i, (article, doc, lp) in enumerate(zip(articles, docs, log_probs, strict=True)):
-            spans = decode(article.text, doc, lp, self.model.config.tags, transitions)
+        all_spans = decode_batch([a.text for a in articles], docs, log_probs, self.model.config.tags, self.transitions)
+        for i, (article, doc, spans) in enumerate(zip(articles, docs, all_spans, strict=True)):
             attributions = self.linker.link(article.text, spans)
             assign_kinds(article.text, spans, attributions, [w.start for w in doc.words], hidden[i], self.kind_head, self.kind_config)
             result = AnnotatedArticle(article, spans, attributions)

@@ -123,3 +123,74 @@ NAVIGATION_BOTTOM = (
     "Related stories\nCouncil approves new cycle lanes\n\nCopyright 2024 Evening Gazette. All rights reserved.\n"
     "Privacy policy | Terms of use | Cookie settings\n"
 )
+
+
+# ---------------------------------------------------------------- hand-annotated short articles (no model)
+def hand_annotated(text: str, attributions: list[tuple[str | None, str, str]], sources: list[dict]):
+    """An article with spans, information attributions, sources and claims written by hand.
+
+    ``attributions``: (source needle or None, cue needle, content needle), each needle the first occurrence after
+    the previous attribution's cue; ``sources``: dicts of Source fields plus ``needles`` (the SOURCE needles that
+    are its mentions). Every sentence is a claim (check-worthiness 0.8), attributed by the claims stage's rule."""
+    from annotator.claims import mark_attributed
+    from annotator.schema import AnnotatedArticle, Article, Attribution, Claim, Source, Span
+    from annotator.text import sentences
+
+    spans: list[Span] = []
+    atts: list[Attribution] = []
+    pos = 0
+
+    def add(label: str, needle: str) -> Span:
+        start = text.index(needle, pos)
+        span = Span(f"s{len(spans) + 1}", start, start + len(needle), label, needle)
+        spans.append(span)
+        return span
+
+    for n, (source, cue, content) in enumerate(attributions, 1):
+        src = add("SOURCE", source) if source else None
+        cue_span = add("CUE", cue)
+        body = add("CONTENT", content)
+        atts.append(Attribution(f"a{n}", src.id if src else None, cue_span.id, [body.id]))
+        pos = max(x.end for x in (src, cue_span, body) if x is not None)
+    doc = AnnotatedArticle(Article("hand", text), sorted(spans, key=lambda s: s.start), atts)
+    by_needle: dict[str, list[Span]] = {}
+    for s in spans:
+        if s.label == "SOURCE":
+            by_needle.setdefault(s.text, []).append(s)
+    doc.sources = []
+    for i, fields in enumerate(sources, 1):
+        mentions = [{"start": s.start, "end": s.end, "text": s.text, "span": s.id} for needle in fields["needles"] for s in by_needle.get(needle, [])]
+        record = {"id": f"src{i}", "specificity": 1.0, "count": 1, "plural": False, "affiliation": None, "secondhand": False}
+        record.update({k: v for k, v in fields.items() if k != "needles"})
+        doc.sources.append(Source.from_dict({**record, "mentions": mentions}))
+    claims = [{"start": s, "end": e} for s, e in sentences(text)]
+    doc.claims = [Claim(c["start"], c["end"], text[c["start"] : c["end"]], 0.8, c["attributed"], c["attribution"]) for c in mark_attributed(doc, claims)]
+    return doc
+
+
+# A council story: the mayor's words once given to a broadcaster, once to the story's own reporter.
+RELAYED_AND_OWN = (
+    "Mayor Ana Lind told CNN that the bridge would reopen in May. "
+    '"We are ready," Lind said at a council meeting on Tuesday. '
+    "Engineer Tom Reyes said the repairs had cost twice the estimate."
+)
+
+# ---------------------------------------------------------------- the same words, own interviews vs given to broadcasters
+RELAY_TEMPLATES = [
+    """Harbour authority delays dredging plan
+
+SELBY, May 9 - The Selby harbour authority will delay its dredging plan by a year, its director Karin Holm {said on Thursday|told CNN on Thursday}.
+
+"We need another survey of the seabed before we start," Holm {said at a news conference in the harbour office|told CNN}.
+
+Fisheries officer Jonas Berg {said|told Fox News} the delay would protect the spring herring run. "The timing could not be better for us," Berg {said|told Fox News}.
+""",
+    """Rail operator cuts night services
+
+CARNLEA, Nov 3 - The rail operator Northline will cut its night services between Carnlea and the coast from January, chief executive Priya Nair {said on Monday|told MSNBC on Monday}.
+
+"Fewer than twenty people use the last train on most nights," Nair {said in an interview|told MSNBC}.
+
+Passenger group chair Owen Tate {said|told Fox News} the cuts would leave shift workers without a way home. "Nobody asked the people who ride those trains," Tate {said|told Fox News}.
+""",
+]

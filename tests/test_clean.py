@@ -135,6 +135,67 @@ def test_not_english_is_a_record_error() -> None:
     assert detect_language(german) == lang  # seeded: the same verdict every time
 
 
+def test_a_foreign_article_longer_than_the_quick_sample_is_judged_on_the_long_one() -> None:
+    """The short sample only ever accepts English; anything else gets the verdict of the long sample, as before."""
+    from annotator.clean import _detect
+
+    german = " ".join(
+        [
+            "Die Stadtbibliothek von Darlow bleibt ab dem nächsten Monat montags geschlossen, nachdem der Stadtrat ihr",
+            "Budget um ein Zehntel gekürzt hat. Die Leiterin der Bibliothek sagte am Mittwoch, man habe zuerst alle",
+            "anderen Einsparungen versucht. Der Rat stimmte am Dienstagabend mit fünf zu zwei Stimmen für die Kürzung.",
+        ]
+        * 3
+    )
+    cfg = CleaningConfig.from_yaml()
+    assert len(german) > cfg.language.quick_chars
+    assert detect_language(german, cfg) == _detect(german[: cfg.language.max_chars], cfg.language.seed)
+    assert isinstance(clean_article(Article("de-2", german)), RecordError)
+    english = STORY * 3
+    verdict = detect_language(english, cfg)
+    assert verdict is not None and verdict[0] == "en" and verdict[1] >= cfg.language.min_probability
+
+
+def test_sentences_follow_spacys_sentencizer_and_each_text_is_split_once(monkeypatch) -> None:
+    """The shortcut for blocks the sentencizer cannot split gives spaCy's own answer; a chunk of more texts than
+    the old 16-entry cache held is split once per text, however many stages ask."""
+    import re
+
+    import annotator.text as text_module
+    from annotator.text import _sentencizer, sentences
+
+    tricky = [
+        "No punctuation here\n\nU.S. officials said so. Then left.",
+        "Mr. Smith said: “Yes!” Then?! And (quietly) ... “Bye.”)",
+        "a.  \n b?\n\n\n  c. d",
+        "Wait...\u201d  ",
+        "x ) . y",
+        "3.5 percent. 4.2%! Jan. 5 was cold.",
+        STORY,
+    ] + [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    nlp = _sentencizer()
+    for text in tricky:
+        expected = []
+        for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+            for sent in nlp(block.group()).sents:
+                start, end = block.start() + sent.start_char, block.start() + sent.end_char
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    expected.append((start, end))
+        assert sentences(text) == tuple(expected), text[:40]
+    calls: list[str] = []
+    split = text_module._split
+    monkeypatch.setattr(text_module, "_split", lambda t: calls.append(t) or split(t))
+    chunk = [f"Article {i}. It has two sentences." for i in range(40)]
+    for _stage in range(3):  # linker, claims, scorer: each over the whole chunk
+        for t in chunk:
+            sentences(t)
+    assert len(calls) == len(chunk)
+
+
 def test_short_text_is_not_judged_and_english_passes() -> None:
     assert detect_language("Oui, merci.") is None
     ok = clean_article(Article("en-1", STORY, {"path": "x.txt"}))
@@ -164,6 +225,7 @@ def _write_config(tmp_path: Path, mutate) -> Path:
         (lambda r: r["language"].update(min_probability=1.5), "language.min_probability: 1.5 is out of range"),
         (lambda r: r["lines"]["drop_fullmatch"].append("(unclosed"), "invalid regular expression"),
         (lambda r: r["lines"].update(short_line_words="many"), "expected an integer"),
+        (lambda r: r["language"].update(quick_chars=5000), "language: .*quick_chars .* must not exceed max_chars"),
     ],
 )
 def test_bad_cleaning_config_is_refused(tmp_path: Path, mutate, message: str) -> None:

@@ -75,6 +75,19 @@ def test_headline_byline_and_dateline_never_yield_sources(pipeline) -> None:
     assert any("port authority" in t for t in texts)
 
 
+def test_a_short_line_after_the_title_is_a_deck_not_the_lede() -> None:
+    deck = "Mayors condemn the closure; the minister vows a review."
+    lede = (
+        "The regional health board voted on Tuesday to close the maternity ward at Hollin General Hospital, "
+        "citing a shortage of midwives, the board's chair said after the meeting."
+    )
+    text = f"Maternity ward to close\n\n{deck}\n\n{lede}"
+    kinds = [(f.kind, text[f.start : f.end]) for f in find_furniture(text)]
+    assert kinds == [("title", "Maternity ward to close"), ("subhead", deck)]
+    # a long first line after the title is the lede: it stays body text
+    assert [f.kind for f in find_furniture(f"Maternity ward to close\n\n{lede}\n\n{deck}")] == ["title"]
+
+
 def test_methodology_groups_and_cited_sources_are_sources(pipeline) -> None:
     (record,) = pipeline.score_texts([(EXAMPLES / "port-strike-counted-sources.txt").read_text(encoding="utf-8")])
     derived = {m["text"]: m["derived"] for s in record["sources"] for m in s["mentions"] if m.get("derived")}
@@ -111,12 +124,12 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     """The end-to-end measurement on our gold set of every information source in 60 real articles (measured
-    P 0.862, R 0.871, type 0.904, count 0.959, kind 0.939 on this machine; holdout P 0.822; docs/sources.md)."""
+    P 0.875, R 0.887, type 0.908, count 0.957, kind 0.939 on this machine; holdout P 0.844; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
     assert metrics["articles"] == 60
-    assert metrics["precision"] >= 0.85 and metrics["recall"] >= 0.86
+    assert metrics["precision"] >= 0.86 and metrics["recall"] >= 0.875
     assert metrics["type_accuracy"] >= 0.89 and metrics["count_accuracy"] >= 0.95
     assert metrics["attribution_kind"]["accuracy"] >= 0.93
-    assert metrics["by_split"]["holdout"]["precision"] >= 0.81
+    assert metrics["by_split"]["holdout"]["precision"] >= 0.83

@@ -10,8 +10,9 @@ import yaml
 
 from annotator.config import ConfigError
 from annotator.schema import AnnotatedArticle, Article, Attribution, Claim, Source, Span
-from annotator.scoring import COMPONENTS, ScoringConfig, score_record
+from annotator.scoring import COMPONENTS, REGISTRY, ScoringConfig, score_record
 from annotator.scoring import score_article as score_typed
+from annotator.scoring.context import build_context
 from annotator.text import sentences
 from tests.scoring_articles import (
     ATTRIBUTION_TEMPLATES,
@@ -19,6 +20,8 @@ from tests.scoring_articles import (
     NAMED_TEMPLATES,
     NAVIGATION_BOTTOM,
     NAVIGATION_TOP,
+    RELAYED_AND_OWN,
+    hand_annotated,
     render,
 )
 
@@ -76,6 +79,10 @@ def test_shipped_config_loads_and_weights_sum_to_one() -> None:
         (lambda r: r["transparency"].update(secondhand_cap=1.5), r"transparency.secondhand_cap: 1.5 is out of range"),
         (lambda r: r["breadth"].pop("secondhand_weight"), r"breadth: missing keys \['secondhand_weight'\]"),
         (lambda r: r["diversity"].update(outlets_as_one_group=1), "diversity.outlets_as_one_group: expected true or false"),
+        (lambda r: r["practice"].update(documents_by_own_outlet="obtained by the paper"), r"documents_by_own_outlet: .*must contain \{outlet\}"),
+        (lambda r: r["practice"].update(documents_by_own_outlet="(obtained by {outlet}"), "documents_by_own_outlet: .*invalid regular expression"),
+        (lambda r: r["patterns"].pop("relayed_report"), r"patterns: missing keys \['relayed_report'\]"),
+        (lambda r: r["attributed_claims"].update(unresolved_value=2), r"attributed_claims.unresolved_value: 2 is out of range"),
     ],
 )
 def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:
@@ -148,7 +155,7 @@ def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
     assert len(doc.claims) == 4 and doc.claims[-1].text == "The bridge carries 9,000 cars a day."
     score = score_article(doc, cfg)
     comp = score["components"]
-    assert set(comp) == set(COMPONENTS)
+    assert set(comp) == set(cfg.weights) and set(cfg.weights) <= set(COMPONENTS)
     assert comp["coverage"]["value"] == pytest.approx(0.75)
     assert comp["coverage"]["spans"] == ["s1", "s2", "s5", "s6", "s7", "s8"]
     tv = cfg.transparency.type_values
@@ -168,8 +175,10 @@ def test_components_follow_the_rubric_on_a_hand_annotated_article() -> None:
     assert comp["independent_sources"]["value"] == pytest.approx(
         (1.0 + 0.2) / (1.2 + cfg.independent_sources.half_saturation), abs=1e-4
     )  # Ana Lind (named, 1.0) and "officials" (vague, 0.2)
-    assert comp["spread"]["value"] == pytest.approx(1 - 2 / 3, abs=1e-4)  # two of three attributions rest on Lind
-    assert comp["attributed_claims"]["value"] == pytest.approx(3 / (3 + cfg.attributed_claims.half_saturation), abs=1e-4)
+    spread = REGISTRY["spread"](build_context(_hand_annotated(), cfg))  # registered, left out of the shipped weights
+    assert spread["value"] == pytest.approx(1 - 2 / 3, abs=1e-4)  # two of three attributions rest on Lind
+    worth = 2 * 1.0 + 0.2  # two claims on Ana Lind (named, 1.0), one on "officials" (vague, 0.2)
+    assert comp["attributed_claims"]["value"] == pytest.approx(worth / (worth + cfg.attributed_claims.half_saturation), abs=1e-4)
     assert score["flags"] == ["on_record_quotes"]
     for c in comp.values():
         assert c["reason"] and 0.0 <= c["value"] <= 1.0
@@ -246,7 +255,90 @@ def test_other_outlets_are_worth_less_and_are_one_group() -> None:
     _set(doc.sources[0], secondhand=True, relayed_by="Daily Ledger")
     relayed = score_article(doc, cfg)["components"]
     assert relayed["transparency"]["value"] == own["transparency"]["value"]
-    assert relayed["primary"]["value"] < own["primary"]["value"]
+
+
+# ------------------------------------------------------------------ relayed material, attribution by attribution
+
+LIND_QUOTES = [
+    ("Mayor Ana Lind", "told", "that the bridge would reopen in May"),
+    ("Lind", "said", '"We are ready,"'),
+    ("Engineer Tom Reyes", "said", "the repairs had cost twice the estimate"),
+]
+
+
+def _lind(text: str = RELAYED_AND_OWN, quotes=LIND_QUOTES, relayed_by: str | None = "CNN") -> AnnotatedArticle:
+    lind = {"type": "NAMED_PERSON", "name": "Ana Lind", "needles": ["Mayor Ana Lind", "Lind"], "secondhand": relayed_by is not None, "relayed_by": relayed_by}
+    return hand_annotated(text, quotes, [lind, {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Engineer Tom Reyes"]}])
+
+
+def test_a_quote_given_to_another_outlet_is_relayed_but_one_own_interview_keeps_the_source() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    ctx = build_context(_lind(), cfg)
+    assert ctx.relayed == {"a1": True, "a2": False, "a3": False}  # "told CNN" relays; "said at a council meeting" is own
+    assert [s.secondhand for s in ctx.sources] == [False, False]
+    score = score_article(_lind(), cfg)
+    comp = score["components"]
+    assert comp["attributed_claims"]["count"] == 2 and comp["attributed_claims"]["relayed"] == 1
+    assert "1 more relayed from other outlets" in comp["attributed_claims"]["reason"]
+    assert comp["independent_sources"]["count"] == 2 and comp["primary"]["value"] == 1.0
+    assert "relayed_interview" not in score["flags"]  # not a write-up of words given to others
+
+    # the same mayor heard only through the broadcaster: relayed source, lower score, flagged
+    text = RELAYED_AND_OWN.replace("said at a council meeting on Tuesday", "added in the same CNN interview")
+    quotes = [LIND_QUOTES[0], ("Lind", "added", '"We are ready,"'), LIND_QUOTES[2]]
+    relayed = score_article(_lind(text, quotes), cfg)
+    assert relayed["components"]["independent_sources"]["count"] == 1
+    assert relayed["components"]["attributed_claims"]["value"] < comp["attributed_claims"]["value"]
+    assert relayed["components"]["primary"]["value"] < 1.0
+    assert "relayed_interview" in relayed["flags"] and relayed["overall"] < score["overall"]
+
+
+def test_words_given_to_the_reporting_outlet_are_its_own_interview() -> None:
+    """ "told CNN" with nobody relayed by CNN in the sources stage: CNN is the outlet reporting, not a relay."""
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    ctx = build_context(_lind(relayed_by=None), cfg)
+    assert ctx.relayed == {"a1": False, "a2": False, "a3": False}
+    reporter = _lind(relayed_by=None)
+    reporter.sources.append(Source.from_dict({"id": "src9", "type": "MEDIA_OUTLET", "name": "CNN", "reporter": True, "mentions": []}))
+    assert not any(build_context(reporter, cfg).relayed.values())
+
+
+def test_another_outlets_report_and_reportedly_relay_what_they_carry() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    text = (
+        "The bridge will reopen in May, Politico reported on Monday. "
+        "The repairs reportedly cost twice the estimate, officials said. "
+        "Engineer Tom Reyes said the new supports had passed their tests."
+    )
+    quotes = [("Politico", "reported", "The bridge will reopen in May"), ("officials", "said", "The repairs reportedly cost twice the estimate"),
+              ("Engineer Tom Reyes", "said", "the new supports had passed their tests")]  # fmt: skip
+    sources = [
+        {"type": "MEDIA_OUTLET", "name": "Politico", "needles": ["Politico"], "secondhand": True},
+        {"type": "ANONYMOUS_VAGUE", "name": "officials", "needles": ["officials"], "specificity": 0.05, "plural": True, "count": None},
+        {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Engineer Tom Reyes"]},
+    ]
+    ctx = build_context(hand_annotated(text, quotes, sources), cfg)
+    assert ctx.relayed == {"a1": True, "a2": True, "a3": False}
+    assert [s.secondhand for s in ctx.sources] == [True, True, False]
+    assert [c.attribution for c in ctx.own_attributed_claims] == ["a3"]
+
+
+def test_documents_obtained_by_the_reporting_outlet_count_whatever_its_name() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    text = "Inspectors flagged corrosion in July, according to inspection reports reviewed by the Alden Courier. The bridge shut in March."
+    quotes = [("inspection reports reviewed by the Alden Courier", "according to", "Inspectors flagged corrosion in July")]
+    plain = hand_annotated(text, quotes, [])
+    courier = hand_annotated(text, quotes, [{"type": "MEDIA_OUTLET", "name": "Alden Courier", "reporter": True,
+                                             "needles": ["inspection reports reviewed by the Alden Courier"]}])  # fmt: skip
+    assert score_article(plain, cfg)["components"]["practice"]["signals"]["documents_obtained"] == 0.0
+    practice = score_article(courier, cfg)["components"]["practice"]
+    assert practice["signals"]["documents_obtained"] == 1.0 and "documents obtained" in practice["reason"]
+    assert practice["value"] == pytest.approx(cfg.practice.signal_weights["documents_obtained"])
+
+
+def test_a_poll_disclosing_its_margin_of_error_is_a_methodology_statement() -> None:
+    doc = _hand_annotated(" The poll was conducted by telephone from May 2 to 6 and has a margin of sampling error of four points.")
+    assert "methodology_statement" in score_article(doc)["flags"]
 
 
 def test_the_reporting_outlet_and_refusals_are_not_sources() -> None:
@@ -358,3 +450,16 @@ def test_the_original_reuters_story_ranks_well_above_the_stories_that_relay_it(p
         assert original >= by_id[relay]["overall"] + 15, (original, relay, by_id[relay]["overall"])
         assert "mostly_secondhand" in by_id[relay]["flags"]
     assert "mostly_anonymous" in by_id["mee-groups-agree-truce"]["flags"]
+
+
+def test_the_same_words_given_to_broadcasters_score_lower_than_own_interviews(pipeline) -> None:
+    from tests.scoring_articles import RELAY_TEMPLATES
+
+    texts = [render(t, 0) for t in RELAY_TEMPLATES] + [render(t, 1) for t in RELAY_TEMPLATES]
+    scores = _scores(pipeline, texts)
+    n = len(RELAY_TEMPLATES)
+    for own, relayed in zip(scores[:n], scores[n:], strict=True):
+        assert relayed["overall"] < own["overall"], (own["overall"], relayed["overall"])
+        assert relayed["components"]["independent_sources"]["count"] < own["components"]["independent_sources"]["count"]
+        assert relayed["components"]["primary"]["value"] < own["components"]["primary"]["value"]
+        assert {"relayed_interview", "mostly_secondhand"} & set(relayed["flags"]), relayed["flags"]

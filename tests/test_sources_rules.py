@@ -30,6 +30,31 @@ def test_a_new_lowercase_description_is_still_someone_else() -> None:
     assert len(sources) == 2
 
 
+def test_an_office_epithet_re_describes_the_person_just_named() -> None:
+    text = "Rosa Delacourt said the port would reopen. The former first lady and state senator said it would take a month."
+    sources = analyze_sources(story(text, ["Rosa Delacourt", "The former first lady and state senator"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Rosa Delacourt", 2)]
+
+
+def test_a_person_and_their_aides_is_that_person() -> None:
+    text = "Governor Ana Pires said the bridge was sound. Later Pires and her aides said the inspection was routine."
+    sources = analyze_sources(story(text, ["Governor Ana Pires", "Pires and her aides"]))
+    assert [(s.name, len(s.mentions), s.count) for s in sources] == [("Ana Pires", 2, 1)]
+    # a group of the person and other people stays a group of its own
+    text = "Governor Ana Pires said the bridge was sound. Later Pires and two engineers said the inspection was routine."
+    assert len(analyze_sources(story(text, ["Governor Ana Pires", "Pires and two engineers"]))) == 2
+
+
+def test_a_pair_of_people_already_cited_adds_no_source() -> None:
+    text = "Tomas Vidal said the levy was fair. Irene Moss said it was not. Both Mr. Vidal and Ms. Moss said talks would go on."
+    sources = analyze_sources(story(text, ["Tomas Vidal", "Irene Moss", "Both Mr. Vidal and Ms. Moss"]))
+    assert [(s.name, s.count, len(s.mentions)) for s in sources] == [("Tomas Vidal", 1, 2), ("Irene Moss", 1, 1)]
+    # the pair may come first, before each is cited alone
+    text = "Both Mr. Vidal and Ms. Moss said talks would go on. Tomas Vidal said the levy was fair. Irene Moss said it was not."
+    sources = analyze_sources(story(text, ["Both Mr. Vidal and Ms. Moss", "Tomas Vidal", "Irene Moss"]))
+    assert [(s.name, s.count) for s in sources] == [("Tomas Vidal", 1), ("Irene Moss", 1)]
+
+
 def test_one_article_before_two_roles_is_one_person() -> None:
     one = _mention("the former governor and current senator")
     assert (one.count, one.plural) == (1, False)
@@ -98,3 +123,39 @@ def test_a_refusal_spreads_only_to_the_participle_after_it() -> None:
 def test_a_state_cue_needs_a_very_confident_head() -> None:
     text = "The port office were coy about the plan and hinted at a delay."
     assert [k for k, _ in _kinds(text, ["were coy about", "hinted at"], [0.8, 0.8])] == ["stance", "information"]
+
+
+def _with_content(text: str, source: str, cue: str, content: str):
+    """A story whose one attribution has ``content`` as its content span."""
+    doc = story(text, [source], cue)
+    c = text.index(content)
+    doc.spans.append(Span("K0", c, c + len(content), "CONTENT", content))
+    doc.attributions[0].content.append("K0")
+    return doc
+
+
+def test_a_speaker_nested_in_content_is_a_source() -> None:
+    text = "Halvorsen, whose deputy resigned last year, told the board that the mine would close, two directors said."
+    content = "Halvorsen, whose deputy resigned last year, told the board that the mine would close"
+    sources = analyze_sources(_with_content(text, "two directors", "said", content))
+    nested = [s for s in sources if s.name == "Halvorsen"]
+    assert nested and nested[0].mentions[0].derived == "nested"
+    # only a name opens a nested speaker: an ordinary capitalised word ("The") does not
+    text = "The board told staff that the mine would close, two directors said."
+    sources = analyze_sources(_with_content(text, "two directors", "said", "The board told staff that the mine would close"))
+    assert [s.name for s in sources] == ["two directors"]
+
+
+def test_who_told_after_a_person_makes_that_person_a_source() -> None:
+    text = "The crews stopped work after a meeting with a senior inspector from the mines agency, who told them to wait, the union said."
+    sources = analyze_sources(_with_content(text, "the union", "said", "who told them to wait"))
+    assert any(s.name == "senior inspector from the mines agency" for s in sources)
+
+
+def test_a_relative_pronoun_source_brings_its_unmarked_antecedent() -> None:
+    text = "The plan upset members of the harbour board, which said it would appeal, and the mayor said nothing."
+    sources = analyze_sources(story(text, ["which"]))
+    assert [(s.name, [m.derived for m in s.mentions]) for s in sources] == [("members of the harbour board", ["antecedent", None])]
+    # an antecedent the tagger marked is the source already: nothing is derived
+    sources = analyze_sources(story(text, ["members of the harbour board", "which"]))
+    assert all(m.derived is None for s in sources for m in s.mentions)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import torch
 
 from annotator.modeling.windows import collate, encode, make_windows, predict_word_log_probs, window_features
 from annotator.tagger import Tagger
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PARAGRAPH = (
     "The port authority said on Thursday that cargo volumes fell by a fifth in the third quarter. "
@@ -77,3 +81,62 @@ def test_long_article_spans_are_valid_and_repeat_with_the_paragraphs(tiny_model_
         assert "\n\n" not in span.text or span.label == "CONTENT"
     ends = sorted((s.start, s.end) for s in result.spans)
     assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))  # univocal: no overlaps
+
+
+TRICKY = [
+    PARAGRAPH,
+    "café au lait, cafe\u0301 and naïve",  # precomposed and combining accents
+    "tweet_id=42 and @jeff_poor",  # underscores: our words and the tokenizer's pre-tokens differ
+    "€5 or $5, x², ½ and ﬁne",
+    "日本語のテキスト and zero\u200bwidth, soft\u00adhyphen, \ufeffBOM",
+    "Istanbul and İstanbul; emoji 😀 ok\ttab",
+]
+
+
+def test_whole_text_tokenizing_gives_the_same_pieces_as_word_by_word(tagger) -> None:
+    """The one-call path is taken only when it cannot differ from tokenizing the words one by one."""
+    from annotator.text import words
+
+    texts = TRICKY + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt"))]
+    for text in texts:
+        ws = words(text)
+        enc = tagger.tokenizer([w.text for w in ws], is_split_into_words=True, add_special_tokens=False)
+        doc = encode(text, tagger.tokenizer)
+        assert doc.token_ids.tolist() == list(enc["input_ids"]), text[:40]
+        assert doc.token_word.tolist() == [w if w is not None else -1 for w in enc.word_ids()], text[:40]
+
+
+def test_batched_viterbi_matches_one_sequence_at_a_time_to_the_last_tie() -> None:
+    from annotator.bio import BIO_TAGS, viterbi_bio
+    from annotator.modeling.decoding import viterbi_batch
+
+    rng = np.random.default_rng(0)
+    tags = list(BIO_TAGS)
+    for trial in range(60):
+        lengths = rng.integers(0, 40, size=rng.integers(1, 8))
+        if trial % 3 == 0:  # coarse values: many ties
+            lps = [np.log(rng.integers(1, 4, size=(n, len(tags))) / 4).astype(np.float32) for n in lengths]
+        else:
+            lps = [np.log(rng.dirichlet(np.ones(len(tags)), size=n)).astype(np.float32) for n in lengths]
+        transitions = rng.normal(size=(len(tags), len(tags))) if trial % 2 else None
+        assert viterbi_batch(lps, transitions, tags) == [viterbi_bio(lp, transitions, tags) for lp in lps]
+
+
+def test_int8_windows_side_by_side_give_the_same_bits_as_one_after_another() -> None:
+    """int8 runs windows one per thread at once; each is computed alone, so nothing may change, and the thread
+    count is restored afterwards."""
+    tagger = Tagger.from_pretrained(ROOT / "models" / "attribution-minilm", precision="int8")
+    docs = [encode(PARAGRAPH * n, tagger.tokenizer) for n in (1, 9, 14)]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        results = {}
+        for workers in (1, 2):
+            hidden: list[np.ndarray] = []
+            lp = predict_word_log_probs(tagger.model, tagger.tokenizer, docs, batch_size=1, hidden_out=hidden, workers=workers)
+            results[workers] = (lp, hidden)
+            assert torch.get_num_threads() == 2
+        for a, b in zip(results[1][0] + results[1][1], results[2][0] + results[2][1], strict=True):
+            assert np.array_equal(a, b)
+    finally:
+        torch.set_num_threads(threads)

@@ -8,6 +8,7 @@ no letters/mixed) before the classifier.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -27,8 +28,9 @@ class ModelLoadError(ValueError):
     """A model directory that cannot be loaded; the message names the file and what is wrong with it."""
 
 
+@lru_cache(maxsize=1 << 16)
 def word_shape(word: str) -> int:
-    """0 no letters, 1 lower, 2 Capitalised, 3 ALLCAPS (2+ letters), 4 mixed."""
+    """0 no letters, 1 lower, 2 Capitalised, 3 ALLCAPS (2+ letters), 4 mixed (cached: news repeats its words)."""
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return 0

@@ -22,6 +22,9 @@ RIDGE_GRID = (0.0, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def rank_corr(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman correlation; 0 when either side is constant (a component no article varies on)."""
+    if np.ptp(np.asarray(a, dtype=float)) == 0 or np.ptp(np.asarray(b, dtype=float)) == 0:
+        return 0.0
     rho = spearmanr(a, b).statistic
     return float(rho) if np.isfinite(rho) else 0.0
 

@@ -56,12 +56,25 @@ def coverage(ctx: ScoreContext) -> Component:
 
 @component("attributed_claims")
 def attributed_claims(ctx: ScoreContext) -> Component:
-    """How much of the story is attributed at all: attributed claims, with diminishing returns."""
-    n = len(ctx.attributed_claims)
-    half = ctx.cfg.attributed_claims.half_saturation
+    """Claims the story's own sources carry (not relayed from another outlet), each worth its source's type value.
+
+    A claim counts ``independent_sources.source_values`` of its source (a named person 1, a vague anonymous source
+    0.2); one with no tagged or no resolved source counts ``attributed_claims.unresolved_value``; saturating."""
+    cfg = ctx.cfg.attributed_claims
+    values = ctx.cfg.independent_sources.source_values
     by_id = {a.id: a for a in ctx.attributions}
-    earned = {x for c in ctx.attributed_claims for x in (by_id[c.attribution].cue,) if x}
-    return result(saturating(n, half), ctx.sort_ids(earned), f"{plural(n, 'attributed claim')} (half value at {half:g})", count=n)
+    worth = 0.0
+    earned: set[str] = set()
+    for c in ctx.own_attributed_claims:
+        a = by_id[c.attribution]
+        src = ctx.attribution_source(a)
+        worth += cfg.unresolved_value if src is None or not src.known else values.get(src.type, 0.0)
+        earned.update(x for x in (a.cue,) if x)
+    n, relayed = len(ctx.own_attributed_claims), len(ctx.attributed_claims) - len(ctx.own_attributed_claims)
+    reason = f"{plural(n, 'attributed claim')} on the story's own sources (worth {worth:.2f} by source type; half value at {cfg.half_saturation:g})"
+    if relayed:
+        reason += f"; {relayed} more relayed from other outlets, not counted"
+    return result(saturating(worth, cfg.half_saturation), ctx.sort_ids(earned), reason, count=n, relayed=relayed)
 
 
 def independent_value(s: ScoredSource, values: dict[str, float]) -> float:
@@ -70,8 +83,9 @@ def independent_value(s: ScoredSource, values: dict[str, float]) -> float:
 
 @component("independent_sources")
 def independent_sources(ctx: ScoreContext) -> Component:
-    """Distinct information sources the story reached itself (not through another outlet), each worth its type's
-    value: a single-source piece is low whatever it quotes."""
+    """Distinct sources the story reached itself (not only through another outlet), each worth its type's value.
+
+    A single-source piece is low whatever it quotes; a source every attribution of which is relayed is not counted."""
     cfg = ctx.cfg.independent_sources
     own = ctx.own
     n = sum(independent_value(s, cfg.source_values) for s in own)
@@ -121,8 +135,9 @@ def people_counts(ctx: ScoreContext) -> tuple[int, int, int]:
 
 @component("breadth")
 def breadth(ctx: ScoreContext) -> Component:
-    """People and bodies the story rests on: a counted group counts its number, other outlets' people a fraction,
-    a methodology statement ("spoke to four officials") counts too; the larger of the two."""
+    """People and bodies the story rests on (a counted group by its number, other outlets' people at a fraction).
+
+    A methodology statement ("spoke to four officials") counts too; the larger of the two."""
     cfg = ctx.cfg.breadth
     own, relayed, method = people_counts(ctx)
     people = round(max(own + cfg.secondhand_weight * relayed, method), 2)
@@ -187,14 +202,18 @@ def secondhand_share(ctx: ScoreContext) -> float:
 
 @component("primary")
 def primary(ctx: ScoreContext) -> Component:
-    """Own reporting rather than relaying: one minus the share of attributions resting on other outlets'
-    reporting (their reports, interviews given to them, their scoops)."""
+    """Own reporting rather than relaying: one minus the share of attributions on sources only other outlets reached.
+
+    Weighted by the attributions each source carries; relayed material is decided in annotator.scoring.relay."""
     known = ctx.known
     if not known:
         return result(0.0, [], "no sources")
     share = secondhand_share(ctx)
     second = [s for s in known if s.secondhand]
-    reason = f"{share:.0%} of attributions rest on other outlets' reporting ({len(second)} of {plural(len(known), 'source')})"
+    reason = f"{share:.0%} of attributions rest on sources only other outlets reached ({len(second)} of {plural(len(known), 'source')})"
+    relayed = sum(ctx.relayed.values())
+    if relayed:
+        reason += f"; {plural(relayed, 'attribution')} relayed from other outlets' reports, interviews or documents"
     return result(1.0 - share, ctx.sort_ids(sid for s in known if not s.secondhand for sid in s.span_ids), reason)
 
 
@@ -219,8 +238,10 @@ def quotes(ctx: ScoreContext) -> tuple[list[str], list[str]]:
 
 @component("practice")
 def practice(ctx: ScoreContext) -> Component:
-    """Good-practice signals: direct quotes (on the record count fully), a methodology statement, comment sought
-    from the people concerned, a reason given for anonymity, documents the outlet obtained itself."""
+    """Reporting practice: comment sought from those concerned, a methodology statement, documents the outlet obtained.
+
+    Each signal earns its ``practice.signal_weights`` share; direct quotes and reasons for anonymity are computed
+    too (shares in the config, reported in ``signals``)."""
     pc = ctx.cfg.practice
     spans = ctx.doc.span_by_id()
     on_record, other = quotes(ctx)

@@ -10,7 +10,7 @@ repeated here: they come from the sources lexicon (``configs/sources.yaml``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +35,7 @@ from annotator.schema import SOURCE_TYPES
 
 DEFAULT_CONFIG = config_file("scoring.yaml")
 SIGNALS = ("direct_quotes", "methodology", "sought_comment", "anonymity_reason", "documents_obtained")
-PATTERN_KINDS = ("methodology", "sought_comment", "anonymity_reason", "documents_obtained", "leaked_documents", "relayed_interview")
+PATTERN_KINDS = ("methodology", "sought_comment", "anonymity_reason", "documents_obtained", "leaked_documents", "relayed_interview", "relayed_report")
 
 TypeTable = Annotated[dict[str, Unit], exactly(SOURCE_TYPES)]
 SourceTypes = Annotated[list[str], subset_of(SOURCE_TYPES, "source types")]
@@ -69,6 +69,7 @@ class Coverage(StrictModel):
 
 class AttributedClaims(StrictModel):
     half_saturation: Positive
+    unresolved_value: Unit  # a claim whose source is missing or an unresolved reference ("he said")
 
 
 class IndependentSources(StrictModel):
@@ -110,6 +111,18 @@ class Practice(StrictModel):
     quotes_for_full: IntRange(1, 1000)
     anonymous_quote_value: Unit
     anonymity_reason_when_no_anonymous: Unit
+    documents_by_own_outlet: Text  # a pattern with {outlet}: documents the reporting outlet obtained
+
+    @field_validator("documents_by_own_outlet")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        if "{outlet}" not in value:
+            raise ValueError("must contain {outlet} (where the reporting outlet's name goes)")
+        try:
+            re.compile(value.replace("{outlet}", "outlet"))
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
 
     @field_validator("signal_weights")
     @classmethod
@@ -180,6 +193,14 @@ class ScoringConfig(StrictModel):
     @cached_property
     def signal_patterns(self) -> dict[str, list[re.Pattern[str]]]:
         return {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in self.patterns.items()}
+
+    def own_documents_pattern(self, outlets: Iterable[str]) -> re.Pattern[str] | None:
+        """``practice.documents_by_own_outlet`` for these names of the reporting outlet (None without a name)."""
+        names = sorted({n for n in outlets if n}, key=len, reverse=True)
+        if not names:
+            return None
+        alternatives = "(" + "|".join(re.escape(n) for n in names) + ")"
+        return re.compile(self.practice.documents_by_own_outlet.replace("{outlet}", alternatives), re.IGNORECASE)
 
     @cached_property
     def media_patterns(self) -> list[re.Pattern[str]]:

@@ -1,5 +1,6 @@
 """What every component reads, computed once per article: the sources that count (with the attributions
-each carries), the claims, the reporting signals found in the text, and helpers to cite spans.
+each carries), which attributions are relayed from other outlets (``annotator.scoring.relay``), the claims, the
+reporting signals found in the text, and helpers to cite spans.
 
 Why one object: components are small functions of it, so a component can be added or dropped in config without
 any of them re-deciding what the sources stage decided (who is a source, secondhand, the reporting outlet).
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from annotator.schema import ANONYMOUS_TYPES, AnnotatedArticle, Attribution, Claim, Source
 from annotator.scoring.config import ScoringConfig
+from annotator.scoring.relay import Outlets, find_outlets, norm_name, outlet_material, relay_sentences, relayed_attributions
 
 Range = tuple[int, int]
 
@@ -58,6 +60,8 @@ class ScoreContext:
     source_of_span: dict[str, ScoredSource]
     claims: list[Claim]
     attributed_claims: list[Claim]
+    relayed: dict[str, bool] = field(default_factory=dict)  # information attribution id -> rests on another outlet
+    relays: list[Range] = field(default_factory=list)  # sentences that credit another outlet with their material
     order: dict[str, Range] = field(default_factory=dict)
 
     @property
@@ -72,6 +76,14 @@ class ScoreContext:
     def own(self) -> list[ScoredSource]:
         """Known sources the story reached itself, not through another outlet's reporting."""
         return [s for s in self.known if not s.secondhand]
+
+    @property
+    def own_attributed_claims(self) -> list[Claim]:
+        """Attributed claims whose attribution is the story's own, not relayed from another outlet."""
+        return [c for c in self.attributed_claims if not self.relayed.get(c.attribution or "")]
+
+    def attribution_source(self, attribution: Attribution) -> ScoredSource | None:
+        return self.source_of_span.get(attribution.source) if attribution.source else None
 
     def sort_ids(self, ids: Iterable[str]) -> list[str]:
         return sorted({i for i in ids if i in self.order}, key=lambda i: self.order[i])
@@ -92,22 +104,6 @@ def _overlaps(a: Range, b: Range) -> bool:
 
 def _inside_any(start: int, end: int, ranges: Sequence[Range]) -> bool:
     return any(lo <= start and end <= hi for lo, hi in ranges)
-
-
-def _norm(text: str | None) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"^(the)\s+", "", text.strip().lower())
-    text = re.sub(r"[’'`]s\b", "", text)
-    return re.sub(r"\s+", " ", text) or None
-
-
-def is_secondhand(source: Source, cfg: ScoringConfig) -> bool:
-    """Another outlet's reporting: marked so by the sources stage, of a secondhand type, or named with a media
-    word in any mention ("the Iraqi newspaper Al-Mada", "the regional broadcaster Valley One")."""
-    if source.secondhand or source.relayed_by or source.type in cfg.primary.secondhand_types:
-        return True
-    return any(p.search(m.text) for p in cfg.media_patterns for m in source.mentions)
 
 
 def _signal_sentences(text: str, ranges: Sequence[Range], cfg: ScoringConfig) -> dict[str, list[Range]]:
@@ -173,29 +169,41 @@ def _sentence(text: str, ranges: Sequence[Range], start: int) -> str:
     return ""
 
 
-def _mark_relayed(text: str, sentence_ranges: Sequence[Range], sources: list[ScoredSource], doc: AnnotatedArticle, cfg: ScoringConfig) -> None:
-    """Relayed material is secondhand: words given in an interview or broadcast to another outlet ("told MSNBC",
-    "in an interview with Fox News") and documents leaked or released by others ("emails released by WikiLeaks").
-    A match naming the reporting outlet itself ("told Reuters" in a Reuters story) is the outlet's own interview."""
-    own = {n for n in (_norm(s.name or "") for s in doc.sources or [] if s.reporter) if n}
-    publisher = _norm(str(doc.article.meta.get("publisher") or ""))
-    if publisher:
-        own.add(publisher)
+def _mark_relayed(text: str, sentence_ranges: Sequence[Range], sources: list[ScoredSource], outlets: Outlets, cfg: ScoringConfig) -> None:
+    """The flags' view of relayed material, source by source: words given in an interview or broadcast to another
+    outlet ("told MSNBC", "in an interview with Fox News"; ``relayed_interview``) and documents leaked or released
+    by others ("emails released by WikiLeaks"; ``leaked``). A match naming the reporting outlet itself ("told
+    Reuters" in a Reuters story) is the outlet's own interview."""
 
     def relays(patterns: list[re.Pattern[str]], sentence: str) -> bool:
-        for p in patterns:
-            for m in p.finditer(sentence):
-                if not any(name in m.group().lower() for name in own):
-                    return True
-        return False
+        return any(not any(name in m.group().lower() for name in outlets.own) for p in patterns for m in p.finditer(sentence))
 
     for s in sources:
         if s.type == "MEDIA_OUTLET":
             continue
         sentences = [_sentence(text, sentence_ranges, a) for a, _ in s.ranges]
-        s.relayed_interview = bool(s.relayed_by) or any(relays(cfg.signal_patterns["relayed_interview"], x) for x in sentences)
-        s.leaked = any(relays(cfg.signal_patterns["leaked_documents"], x) for x in sentences) and (s.type == "DOCUMENT" or s.secondhand)
-        s.secondhand = s.secondhand or s.relayed_interview or s.leaked
+        relayed_by = norm_name(s.relayed_by)
+        s.relayed_interview = (relayed_by is not None and relayed_by not in outlets.own) or any(
+            relays(cfg.signal_patterns["relayed_interview"], x) for x in sentences
+        )
+        s.leaked = any(relays(cfg.signal_patterns["leaked_documents"], x) for x in sentences) and (s.type == "DOCUMENT" or s.secondhand or bool(s.relayed_by))
+
+
+def _mark_secondhand(sources: list[ScoredSource], info: Sequence[Attribution], relayed: dict[str, bool], source_of_span: dict[str, ScoredSource]) -> None:
+    """A source is secondhand when it is another outlet's material (set already) or every information attribution
+    it carries is relayed (annotator.scoring.relay); a source no attribution uses keeps the sources stage's
+    relaying outlet. The flags' ``relayed_interview`` and ``leaked`` hold only for secondhand sources."""
+    flags: dict[str, list[bool]] = {}
+    for a in info:
+        src = source_of_span.get(a.source) if a.source else None
+        if src is not None:
+            flags.setdefault(src.id, []).append(relayed[a.id])
+    for s in sources:
+        own_flags = flags.get(s.id)
+        s.secondhand = s.secondhand or (all(own_flags) if own_flags else bool(s.relayed_by))
+        # one interview with the story's own reporter: not a write-up of words given to others
+        s.relayed_interview = s.relayed_interview and s.secondhand
+        s.leaked = s.leaked and s.secondhand
 
 
 def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
@@ -206,6 +214,11 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
     spans = doc.span_by_id()
     sentence_ranges = doc.sentences
     signals = _signal_sentences(text, sentence_ranges, cfg)
+    outlets = find_outlets(doc)
+    own_documents = cfg.own_documents_pattern(outlets.own)
+    if own_documents is not None:
+        found = [r for r in sentence_ranges if r not in signals["documents_obtained"] and own_documents.search(text[r[0] : r[1]])]
+        signals["documents_obtained"] = sorted(signals["documents_obtained"] + found)
     info = _information(doc, cfg)
     carried: dict[str, int] = {}
     for a in info:
@@ -230,9 +243,9 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
             people=distinct_source_count([raw]),
             weight=max(1, n_attr),
             span_ids=span_ids,
-            affiliation=_norm(raw.affiliation),
-            name=_norm(raw.name),
-            secondhand=is_secondhand(raw, cfg),
+            affiliation=norm_name(raw.affiliation),
+            name=norm_name(raw.name),
+            secondhand=outlet_material(raw, cfg),
             relayed_by=raw.relayed_by,
             ranges=ranges,
             raw=raw,
@@ -240,7 +253,12 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
         sources.append(src)
         for sid in span_ids:
             source_of_span[sid] = src
-    _mark_relayed(text, sentence_ranges, sources, doc, cfg)
+    relays = relay_sentences(doc, sentence_ranges, outlets, cfg)
+    material = [sid for s in sources if s.secondhand for sid in s.span_ids]
+    relayed_by = {sid: s.relayed_by for s in sources if s.relayed_by for sid in s.span_ids}
+    relayed = relayed_attributions(doc, info, relays, material, relayed_by, sentence_ranges)
+    _mark_relayed(text, sentence_ranges, sources, outlets, cfg)
+    _mark_secondhand(sources, info, relayed, source_of_span)
     reporting = signals["methodology"] + signals["sought_comment"]
     min_cw = cfg.coverage.min_checkworthy
     claims = [c for c in (doc.claims or []) if c.checkworthy >= min_cw and not any(_overlaps((c.start, c.end), r) for r in reporting)]
@@ -256,5 +274,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
         source_of_span=source_of_span,
         claims=claims,
         attributed_claims=attributed,
+        relayed=relayed,
+        relays=relays,
         order={s.id: (s.start, s.end) for s in doc.spans},
     )

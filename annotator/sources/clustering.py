@@ -26,7 +26,7 @@ from annotator.sources.lexicon import (
     REFERENCE,
     SourceLexicon,
 )
-from annotator.sources.mentions import Mention
+from annotator.sources.mentions import Mention, _copy
 
 # When mentions of one source have different types, the source takes the most informative one.
 _TYPE_PRIORITY = {t: i for i, t in enumerate(SOURCE_TYPES)}
@@ -105,6 +105,7 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     if speaker_pending:
         _attach_speakers(speaker_pending, entities, of_mention, doc)
     _join_lede_description(entities, doc, lexicon)
+    _fold_known_groups(entities, lexicon)
     entities.sort(key=lambda e: min(x.start for x in e.mentions))
     for e in entities:
         e.mentions.sort(key=lambda x: (x.start, x.end))
@@ -240,6 +241,36 @@ def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _E
             continue  # "officials" after "four officials from the militias" may be others
         return e
     return None
+
+
+def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
+    """ "Both Mr. King and Mr. Schultz say ..." where each is a source of his own, before or after: the group adds
+    no source, so its mentions join the first member, as a mention of that one person."""
+    people = [e for e in entities if e.type == NAMED_PERSON and not e.plural]
+    for group in [e for e in entities if e.type == NAMED_PERSON and e.plural]:
+        if any(m.type != NAMED_PERSON or not m.plural for m in group.mentions):
+            continue
+        target = _first_known_member(group.mentions[0], people, lex)
+        if target is None:
+            continue
+        person = next(x for x in target.mentions if x.type == NAMED_PERSON and not x.plural)
+        for m in group.mentions:
+            target.add(_copy(m, plural=False, count=1, name=person.name, name_tokens=person.name_tokens))
+        target.mentions.sort(key=lambda x: (x.start, x.end))
+        entities.remove(group)
+
+
+def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """The entity of the first person a named group names, when every name in it belongs to one of at least two
+    singular named entities (None when any name is new)."""
+    words = [set(_name_words(n, lex)) for e in people for n in e.names()]
+    mine = _name_words(m.name_tokens, lex)
+    if len(mine) < 2 or not all(any(w in known for known in words) for w in mine):
+        return None
+    members = {id(e) for e in people for n in e.names() if set(_name_words(n, lex)) & set(mine)}
+    if len(members) < 2:
+        return None
+    return next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)
 
 
 def _same_named_group(m: Mention, e: _Entity) -> bool:
@@ -385,10 +416,10 @@ def _proper_words(m: Mention) -> set[str]:
 
 def _epithet_words(m: Mention, lex: SourceLexicon) -> set[str]:
     """Description words a news epithet adds to a person already named: words the text capitalises (places,
-    parties, nationalities), titles and rank words."""
+    parties, nationalities), titles, rank words and words of an office (``words.epithet_words``)."""
     capitalised = {w.lower() for w in re.findall(r"[A-Z][\w.’'-]*", m.text)} | {w.lower().replace(".", "") for w in re.findall(r"[A-Z][\w.’'-]*", m.text)}
     capitalised |= {w.upper() for w in capitalised}  # "US" is kept in capitals among the descriptors
-    return capitalised | set(lex.titles) | lex.words["rank_words"]
+    return capitalised | set(lex.titles) | lex.words["rank_words"] | lex.words["epithet_words"]
 
 
 def _nearest_anonymous_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:

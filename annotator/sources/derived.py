@@ -105,3 +105,85 @@ def cited_ranges(text: str, anchors: list[tuple[int, int]], lex: SourceLexicon) 
                 if any(lex.lemma(w)[0] in nouns for w in words):
                     out.append(DerivedRange(start + a, start + b, "cited", start))
     return out
+
+
+def nested_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
+    """Speakers inside another attribution's content ("Halvorsen, whose deputy resigned, told the board that ...,
+    two directors said"; "a meeting with a senior mine inspector, who told them to wait"): the tagger gives each word one
+    label, so a speaker nested in content is never a SOURCE span."""
+    cfg = lex.derived
+    out: list[DerivedRange] = []
+    for start, _end in contents:
+        content = text[start : start + 400]  # the verb may run past a content span the tagger cut short
+        m = cfg["nested_speaker"].match(content)
+        if m:
+            a, b = start + m.start("name"), start + m.end("name")
+            if not _common_opening(text[a:b], lex):
+                out.append(DerivedRange(a, b, "nested", start))
+            continue
+        if cfg["nested_relative"].match(content):
+            before = text[max(0, start - 200) : start].rstrip()
+            if before.endswith(","):
+                phrase = _np_before(before[:-1], lex)
+                if phrase:
+                    b = start - (len(text[max(0, start - 200) : start]) - len(before)) - 1
+                    out.append(DerivedRange(b - len(phrase), b, "nested", start))
+    return out
+
+
+def _common_opening(name: str, lex: SourceLexicon) -> bool:
+    """A capitalised first word that is an ordinary word ("The", "It", "Officials"), not a name."""
+    first = name.split()[0].lower()
+    return first in lex.pronouns or lex.is_common_word(first)
+
+
+def antecedent_ranges(text: str, relatives: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
+    """The noun phrase a relative pronoun source stands for when the tagger left it unmarked ("members of the
+    city council, which has denied ...", "nervous residents downstream, many of whom say ..."): the words
+    before the pronoun back to the first one that cannot be part of a noun phrase (``_np_start``)."""
+    out: list[DerivedRange] = []
+    for start, anchor in relatives:
+        before = text[max(0, start - 200) : start]
+        trimmed = before.rstrip(" ,—–-\t")
+        if not trimmed or trimmed[-1] in '.!?:;\n"”':
+            continue
+        phrase = _np_before(trimmed, lex)
+        if phrase:
+            end = start - (len(before) - len(trimmed))
+            out.append(DerivedRange(end - len(phrase), end, "antecedent", anchor))
+    return out
+
+
+def _np_before(before: str, lex: SourceLexicon) -> str:
+    """The noun phrase ending ``before`` (see :func:`antecedent_ranges`): determiners, numbers, capitalised words,
+    the lexicon's nouns and modifiers and any word right after a determiner, through "of" or a preposition right
+    after a person, group or organisation noun or a quantity ("Democrats on the committee", "many of the"); it must hold a person, group or
+    organisation noun or a name. An unknown word elsewhere ends it: it may be the verb ("placate nervous voters")."""
+    words = before.split()
+    nouns = lex.words["person_nouns"] | lex.words["group_nouns"] | lex.words["organization_nouns"]
+    stops, prepositions = lex.derived["nested_np_stops"], lex.derived["nested_np_prepositions"]
+    taken: list[str] = []
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        low = w.lower().strip("’'\"“”()")
+        if w[-1] in ".,;:!?" and taken or len(taken) >= lex.derived["max_phrase_words"] or stops.search(low):
+            break
+        prev = words[i - 1].lower() if i > 0 else ""
+        if low == "of" or prepositions.search(low):
+            quantity = low == "of" and (prev in lex.number_words or prev in lex.words["plural_quantifiers"])
+            if not (quantity or lex.lemma(prev)[0] in nouns or prev in nouns):
+                break  # "the rise of Donald Trump": the phrase is the name
+            taken.insert(0, w)
+            continue
+        determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"] | lex.words["possessive_determiners"]
+        known = w[:1].isupper() or w[:1].isdigit() or low in lex.number_words or lex.is_common_word(low) or lex.lemma(low)[0] in nouns
+        known = known or prev in determiners  # "the harbour board": a word right after a determiner modifies the head
+        if not known:
+            break
+        taken.insert(0, w)
+    while taken and (taken[0].lower() == "of" or prepositions.search(taken[0].lower())):
+        taken.pop(0)
+    if not taken or not any(w[:1].isupper() or lex.lemma(w.lower())[0] in nouns for w in taken):
+        return ""
+    phrase = " ".join(taken)
+    return phrase if before.endswith(phrase) else ""

@@ -101,6 +101,7 @@ _WORD_LIST_KEYS = (
     "document_owner_markers",
     "generic_role_heads",
     "soft_descriptors",
+    "epithet_words",
 )
 # words.<key>: mappings word -> word ("" allowed as a value: a title that gives no role)
 _WORD_MAP_KEYS = ("irregular_plurals", "title_roles", "party_words", "party_initials")
@@ -166,6 +167,10 @@ class Derived(StrictModel):
     cited_markers: Pattern
     max_phrase_words: IntRange(1)
     cited_window_chars: IntRange(1)
+    nested_speaker: Pattern
+    nested_relative: Pattern
+    nested_np_stops: Pattern
+    nested_np_prepositions: Pattern
 
 
 class Reading(StrictModel):
@@ -310,9 +315,19 @@ class SourceLexicon:
         particles = prefixes + [x.strip().lower() for x in w.name_joined_particles]
         titles = {k.lower(): v for k, v in w.titles.items()}
         d, sel, rd, cl, sp = cfg.derived, cfg.selection, cfg.reading, cfg.clustering, cfg.specificity
-        derived_patterns = ("methodology_verbs", "methodology_lead", "reporter_subjects", "phrase_stops", "cited_markers")
+        derived_patterns = (
+            "methodology_verbs",
+            "methodology_lead",
+            "reporter_subjects",
+            "phrase_stops",
+            "cited_markers",
+            "nested_np_stops",
+            "nested_np_prepositions",
+        )
         derived = {k: re.compile(getattr(d, k), re.IGNORECASE) for k in derived_patterns}
         derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}
+        # case matters in the nested-speaker patterns: a capital letter opens the name
+        derived |= {k: re.compile(getattr(d, k)) for k in ("nested_speaker", "nested_relative")}
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars

@@ -292,6 +292,11 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
             first.roles = frozenset().union(*(s.roles for s in subs))
             first.count, first.plural = 1, False
             return first
+        if _person_and_entourage(conj, subs, ctx.lexicon):
+            # "Cruz and his aides", "the Republican nominee and his aides": the person's camp speaks; the source
+            # is the person (who is already, or will be, a source of their own), not a new group
+            first.count, first.plural = 1, False
+            return first
         # Mixed or anonymous coordination ("Republicans and Democrats on the committee"): the first conjunct's
         # head with the whole phrase's descriptors (a shared post-modifier belongs to every conjunct).
         whole = _analyse_np(toks, ctx)
@@ -348,6 +353,15 @@ def _one_person_described_twice(conj: list[list[Tok]], subs: list[_Part], lex: S
         if low in w["definite_determiners"] | w["singular_determiners"] | w["possessive_determiners"] or low in lex.number_words or low.isdigit():
             return False
     return all(sub.head in w["person_nouns"] or sub.head in lex.titles for sub in subs)
+
+
+def _person_and_entourage(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
+    """One person (named, or a singular description) joined by "and" to unnamed people of their own, opened by a
+    possessive ("his aides", "her staff"): the first conjunct is who speaks."""
+    first = subs[0]
+    if first.plural or not (first.type == NAMED_PERSON or (first.type == REFERENCE and first.head in lex.words["person_nouns"])):
+        return False
+    return all(not s.named and toks[0].low in lex.words["possessive_determiners"] for toks, s in zip(conj[1:], subs[1:], strict=True))
 
 
 def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:

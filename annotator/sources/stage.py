@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+
 from annotator.layout import in_furniture
 from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
-from annotator.sources.derived import _is_source_phrase, _pieces, cited_ranges, methodology_ranges
+from annotator.sources.derived import _is_source_phrase, _pieces, antecedent_ranges, cited_ranges, methodology_ranges, nested_ranges
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse
 from annotator.sources.outlets import mark_outlet_roles
@@ -126,7 +128,20 @@ def _add_derived(
     of_span = {m.span_id: m for m in mentions}
     relaying = [sid for sid in keep if sid in of_span and (of_span[sid].secondhand or of_span[sid].type in (MEDIA_OUTLET, DOCUMENT))]
     anchors = [(by_id[sid].start, by_id[sid].end) for sid in relaying]
-    found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon)
+    span_of = doc.span_by_id()
+    contents = sorted(
+        (span_of[c].start, span_of[c].end) for a in doc.attributions if a.kind == "information" and not a.declined for c in a.content if c in span_of
+    )
+    # a relative pronoun source right after no SOURCE span: the tagger left its antecedent unmarked
+    ends = sorted(s.end for s in by_id.values())
+    gap = lexicon.relative_gap
+    relatives = [
+        (of_span[sid].start, of_span[sid].start)
+        for sid in sorted(keep)
+        if sid in of_span and of_span[sid].pronoun == "relative" and not _ends_near(ends, of_span[sid].start, gap)
+    ]
+    found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
+    found += antecedent_ranges(text, relatives, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
@@ -149,3 +164,9 @@ def _add_derived(
         mentions.append(m)
         keep.add(sid)
         derived_how[sid] = r.how
+
+
+def _ends_near(ends: list[int], start: int, gap: int) -> bool:
+    """A span ends within ``gap`` characters before ``start`` (``ends`` sorted)."""
+    i = bisect.bisect_right(ends, start)
+    return i > 0 and start - ends[i - 1] <= gap

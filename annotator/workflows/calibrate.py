@@ -63,14 +63,19 @@ def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> di
     return texts
 
 
+SCORING_FILES = ("scoring.yaml",)  # configs the records do not depend on: they are re-scored with the config being fitted
+
+
 def pipeline_fingerprint(pipeline: Any) -> str:
-    """What the annotated records depend on: the model version, the configs and the package's code (scoring
-    excluded: records are re-scored with the config being fitted). A cached record made by anything else is stale."""
+    """What the annotated records depend on: the model version, the configs and the package's code (the scoring
+    package and ``configs/scoring.yaml`` excluded: records are re-scored with the config being fitted, so writing the
+    calibrated config does not make the cache stale). A cached record made by anything else is stale."""
     import annotator
 
     digest = hashlib.sha256(str(getattr(pipeline, "model_version", "")).encode())
     package = Path(annotator.__file__).parent
-    files = sorted(configs_dir().rglob("*.*")) + sorted(f for f in package.rglob("*.py") if "scoring" not in f.relative_to(package).parts)
+    configs = sorted(f for f in configs_dir().rglob("*.*") if f.name not in SCORING_FILES)
+    files = configs + sorted(f for f in package.rglob("*.py") if "scoring" not in f.relative_to(package).parts)
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
@@ -141,13 +146,18 @@ def calibrate(
     records: Mapping[str, Mapping[str, Any]],
     ratings: RatingSet,
     base: ScoringConfig,
-    names: Sequence[str] = COMPONENTS,
+    names: Sequence[str] | None = None,
     folds: int = 5,
     repeats: int = 5,
     log: Callable[[str], None] = lambda m: None,
 ) -> Calibration:
     """Fit weights (ridge chosen by CV Spearman) and the logistic mapping on all articles; report nested-CV
-    Spearman, each component's own correlation and weight, the drop-one loss, and the worst disagreements."""
+    Spearman, each component's own correlation and weight, the drop-one loss, and the worst disagreements.
+
+    ``names``: the components to fit, by default those the base config's ``weights`` name (a registered component
+    left out of the config stays out; the report gives its own correlation and the CV Spearman with it added)."""
+    names = tuple(names) if names is not None else tuple(base.weights)
+    left_out = [n for n in COMPONENTS if n not in names]
     means = ratings.mean()
     ids = [k for k in means if k in records]
     if len(ids) < 2 * folds:
@@ -180,6 +190,15 @@ def calibrate(
             "cv_spearman_without": round(drop, 3),
             "doc": (REGISTRY[n].__doc__ or "").strip().split("\n")[0],
         }
+    unused = {}
+    if left_out:
+        extra = component_matrix([records[k] for k in ids], base, left_out)
+        for j, n in enumerate(left_out):
+            unused[n] = {
+                "spearman_alone": round(rank_corr(extra[:, j], y), 3),
+                "cv_spearman_with": round(nested_cv(np.column_stack([x, extra[:, j]]), y, folds=folds, repeats=2).spearman, 3),
+                "doc": (REGISTRY[n].__doc__ or "").strip().split("\n")[0],
+            }
     reasons: dict[str, list[str]] = {}
     for r in ratings.ratings:
         reasons.setdefault(r.id, []).append(f"{r.rater} {r.rating}: {r.reason}")
@@ -207,6 +226,7 @@ def calibrate(
         "ridge": ridge,
         "mapping": {"a": round(a, 4), "b": round(b, 4), "score_range": [round(min(fitted_scores), 1), round(max(fitted_scores), 1)]},
         "components": components,
+        "left_out": unused,
         "worst_disagreements": disagreements,
     }
     calibration = {"raw": xs, "score": ys, "fitted_on": f"{len(ids)} articles, {len(ratings.raters)} raters"}
@@ -251,6 +271,8 @@ def format_report(report: Mapping[str, Any]) -> str:
     ]
     for name, c in report["components"].items():
         lines.append(f"| {name} | {c['weight']:.3f} | {c['share_of_raw']:.2f} | {c['spearman_alone']:+.3f} | {c['cv_spearman_without']:.3f} | {c['doc']} |")
+    for name, c in (report.get("left_out") or {}).items():
+        lines.append(f"| {name} (not in the config) | - | - | {c['spearman_alone']:+.3f} | with it: {c['cv_spearman_with']:.3f} | {c['doc']} |")
     ag = report.get("rater_agreement")
     if ag:
         pairs = ", ".join(f"{k} {v:.2f}" for k, v in ag["pairwise_spearman"].items())
