@@ -122,12 +122,9 @@ def nested_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon
                 out.append(DerivedRange(a, b, "nested", start))
             continue
         if cfg["nested_relative"].match(content):
-            before = text[max(0, start - 200) : start].rstrip()
-            if before.endswith(","):
-                phrase = _np_before(before[:-1], lex)
-                if phrase:
-                    b = start - (len(text[max(0, start - 200) : start]) - len(before)) - 1
-                    out.append(DerivedRange(b - len(phrase), b, "nested", start))
+            found = _antecedent(text, start, lex)
+            if found is not None:
+                out.append(DerivedRange(*found, "nested", start))
     return out
 
 
@@ -140,28 +137,38 @@ def _common_opening(name: str, lex: SourceLexicon) -> bool:
 def antecedent_ranges(text: str, relatives: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
     """The noun phrase a relative pronoun source stands for when the tagger left it unmarked ("members of the
     city council, which has denied ...", "nervous residents downstream, many of whom say ..."): the words
-    before the pronoun back to the first one that cannot be part of a noun phrase (``_np_start``)."""
+    before the pronoun back to the first one that cannot be part of a noun phrase (``_np_before``)."""
     out: list[DerivedRange] = []
     for start, anchor in relatives:
-        before = text[max(0, start - 200) : start]
-        trimmed = before.rstrip(" ,—–-\t")
-        if not trimmed or trimmed[-1] in '.!?:;\n"”':
-            continue
-        phrase = _np_before(trimmed, lex)
-        if phrase:
-            end = start - (len(before) - len(trimmed))
-            out.append(DerivedRange(end - len(phrase), end, "antecedent", anchor))
+        found = _antecedent(text, start, lex)
+        if found is not None:
+            out.append(DerivedRange(*found, "antecedent", anchor))
     return out
+
+
+def _antecedent(text: str, start: int, lex: SourceLexicon) -> tuple[int, int] | None:
+    """Range of the noun phrase right before ``start`` (a relative pronoun), across a comma or dash; None when a
+    sentence ends there or no phrase naming someone is found."""
+    before = text[max(0, start - 200) : start]
+    trimmed = before.rstrip(" ,—–-\t")
+    if not trimmed or trimmed[-1] in '.!?:;\n"”':
+        return None
+    phrase = _np_before(trimmed, lex)
+    if not phrase:
+        return None
+    end = start - (len(before) - len(trimmed))
+    return end - len(phrase), end
 
 
 def _np_before(before: str, lex: SourceLexicon) -> str:
     """The noun phrase ending ``before`` (see :func:`antecedent_ranges`): determiners, numbers, capitalised words,
     the lexicon's nouns and modifiers and any word right after a determiner, through "of" or a preposition right
-    after a person, group or organisation noun or a quantity ("Democrats on the committee", "many of the"); it must hold a person, group or
-    organisation noun or a name. An unknown word elsewhere ends it: it may be the verb ("placate nervous voters")."""
+    after a person, group or organisation noun or a quantity ("Democrats on the committee", "many of the"); it
+    must hold a person, group or organisation noun or a name. An unknown word elsewhere ends it: it may be the verb ("placate nervous voters")."""
     words = before.split()
     nouns = lex.words["person_nouns"] | lex.words["group_nouns"] | lex.words["organization_nouns"]
     stops, prepositions = lex.derived["nested_np_stops"], lex.derived["nested_np_prepositions"]
+    determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"] | lex.words["possessive_determiners"]
     taken: list[str] = []
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
@@ -175,7 +182,6 @@ def _np_before(before: str, lex: SourceLexicon) -> str:
                 break  # "the rise of Donald Trump": the phrase is the name
             taken.insert(0, w)
             continue
-        determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"] | lex.words["possessive_determiners"]
         known = w[:1].isupper() or w[:1].isdigit() or low in lex.number_words or lex.is_common_word(low) or lex.lemma(low)[0] in nouns
         known = known or prev in determiners  # "the harbour board": a word right after a determiner modifies the head
         if not known:
