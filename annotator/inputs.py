@@ -2,7 +2,9 @@
 
 Inputs: ``.txt`` files; ``.html``/``.htm`` pages (main text, title and date through trafilatura); directories of
 those (read recursively, sorted); ``.jsonl``, ``.csv`` and ``.parquet`` collections with id/text (and optional
-title) fields; ``-`` for standard input. A bad record never stops a batch: it becomes a ``RecordError`` that is
+title) fields; ``-`` for standard input. Other fields of a collection row go to ``Article.meta``; a ``publisher``
+field (the outlet that published the story, or a key of ``publishers`` in ``configs/scoring.yaml``) tells the score
+which outlet's own reporting the story is (docs/scoring.md). A bad record never stops a batch: it becomes a ``RecordError`` that is
 written to the output in its place.
 
 Ids are stable and unique per input: for directory input the path relative to the given root without its

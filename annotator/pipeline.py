@@ -71,7 +71,8 @@ class ScorePipeline:
 
     # ------------------------------------------------------------------ stages
     def prepare(self, item: Item) -> Item:
-        """Read -> clean (or keep the text as is with ``clean=False``) -> mark page furniture; errors pass through."""
+        """Read -> clean (or keep the text as is with ``clean=False``) -> mark page furniture -> name the publisher
+        as the outlet lexicon does; errors pass through."""
         if isinstance(item, RecordError):
             return item
         if self.clean:
@@ -79,6 +80,9 @@ class ScorePipeline:
             if isinstance(item, RecordError):
                 return item
         item.meta["furniture"] = find_furniture(item.text, self.cleaning_config, title=item.meta.get("title"))
+        if item.meta.get("publisher"):
+            # one spelling for every stage: a slug the scoring config knows ("wash-post") becomes the outlet's name
+            item.meta["publisher"] = self.scoring_config.publisher_names(str(item.meta["publisher"]))[0]
         return item
 
     def analyze(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:

@@ -8,6 +8,9 @@ one place. Three row shapes are accepted, in JSONL or CSV:
   "labelstudio": {"annotator"}}`` (the text comes along, so the articles need no other source);
 * a bare table: ``id,rating`` (``rater`` optional).
 
+Any row may name the article's ``publisher`` (the outlet, or a slug ``configs/scoring.yaml`` ``publishers`` maps to
+its names); ``annotator calibrate`` then scores the article knowing who published it.
+
 Agreement is reported as the issue asked: pairwise Spearman, each rater against the mean of the others (the
 ceiling for any score), and Krippendorff's alpha (interval and ordinal).
 """
@@ -47,6 +50,7 @@ class RatingSet:
 
     ratings: list[Rating]
     texts: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {"publisher": ...} when the rows say
 
     @property
     def ids(self) -> list[str]:
@@ -108,6 +112,7 @@ def read_ratings(paths: Sequence[Path]) -> RatingSet:
     last rating. Raises :class:`RatingsError` naming the file and line of a bad row."""
     latest: dict[tuple[str, str], Rating] = {}
     texts: dict[str, str] = {}
+    meta: dict[str, dict[str, str]] = {}
     for path in paths:
         if not path.is_file():
             raise RatingsError(f"{path}: ratings file not found")
@@ -133,11 +138,13 @@ def read_ratings(paths: Sequence[Path]) -> RatingSet:
                 rating, text = _from_row(row, where)
                 if text is not None:
                     texts[str(row.get("id"))] = text
+                if isinstance(row.get("publisher"), str) and row["publisher"].strip():
+                    meta[str(row.get("id", row.get("article")))] = {"publisher": row["publisher"].strip()}
                 if rating is not None:
                     latest[(rating.id, rating.rater)] = rating
     if not latest:
         raise RatingsError(f"no ratings in {', '.join(map(str, paths))}")
-    return RatingSet(list(latest.values()), texts)
+    return RatingSet(list(latest.values()), texts, meta)
 
 
 # ------------------------------------------------------------------------------------------ agreement

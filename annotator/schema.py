@@ -297,7 +297,7 @@ class AnnotatedArticle:
         }
         if self.article.source is not None:
             record["source"] = self.article.source.to_dict()
-        for key in ("title", "date"):
+        for key in ("title", "date", "publisher"):
             if self.article.meta.get(key):
                 record[key] = self.article.meta[key]
         if self.sources is not None:
@@ -313,7 +313,7 @@ class AnnotatedArticle:
     def from_record(cls, record: dict[str, Any]) -> AnnotatedArticle:
         """Rebuild from a JSONL record (e.g. gold data or a previous run)."""
         source = SourceRef.from_dict(record["source"]) if isinstance(record.get("source"), dict) else None
-        meta = {k: record[k] for k in ("title", "date") if record.get(k)}
+        meta = {k: record[k] for k in ("title", "date", "publisher") if record.get(k)}
         article = Article(id=str(record["id"]), text=record["text"], meta=meta, source=source)
         spans = [
             Span(
@@ -340,7 +340,7 @@ class AnnotatedArticle:
         sources = [Source.from_dict(s) for s in record["sources"] if isinstance(s, dict)] if isinstance(record.get("sources"), list) else None
         claims = [Claim.from_dict(c) for c in record["claims"] if isinstance(c, dict)] if isinstance(record.get("claims"), list) else None
         score = Score.from_dict(record["score"]) if isinstance(record.get("score"), dict) else None
-        known = {"id", "text", "spans", "attributions", "source", "title", "date", "sources", "claims", "score", "error"}
+        known = {"id", "text", "spans", "attributions", "source", "title", "date", "publisher", "sources", "claims", "score", "error"}
         extra = {k: v for k, v in record.items() if k not in known}
         return cls(article=article, spans=spans, attributions=attributions, sources=sources, claims=claims, score=score, extra=extra)
 

@@ -83,6 +83,10 @@ def test_shipped_config_loads_and_weights_sum_to_one() -> None:
         (lambda r: r["practice"].update(documents_by_own_outlet="(obtained by {outlet}"), "documents_by_own_outlet: .*invalid regular expression"),
         (lambda r: r["patterns"].pop("relayed_report"), r"patterns: missing keys \['relayed_report'\]"),
         (lambda r: r["attributed_claims"].update(unresolved_value=2), r"attributed_claims.unresolved_value: 2 is out of range"),
+        (lambda r: r["publishers"].update(nyt=[]), r"publishers: .*'nyt': needs a non-empty list of outlet names"),
+        (lambda r: r["speech"].update(verbs=[]), r"speech.verbs: .*at least 1"),
+        (lambda r: r.pop("speech"), r"missing keys \['speech'\]"),
+        (lambda r: r["primary"].update(media_word_exempt=["PERSON"]), r"media_word_exempt: unknown source types \['PERSON'\]"),
     ],
 )
 def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:
@@ -334,6 +338,93 @@ def test_documents_obtained_by_the_reporting_outlet_count_whatever_its_name() ->
     practice = score_article(courier, cfg)["components"]["practice"]
     assert practice["signals"]["documents_obtained"] == 1.0 and "documents obtained" in practice["reason"]
     assert practice["value"] == pytest.approx(cfg.practice.signal_weights["documents_obtained"])
+
+
+POLL = (
+    "Support for the new bypass rose to 52 percent, according to a USA Today/Harlow College poll released on Thursday. "
+    "Engineer Tom Reyes said the route had passed its last safety review."
+)
+POLL_QUOTES = [("a USA Today/Harlow College poll released on Thursday", "according to", "Support for the new bypass rose to 52 percent"),
+               ("Engineer Tom Reyes", "said", "the route had passed its last safety review")]  # fmt: skip
+POLL_SOURCES = [{"type": "DOCUMENT", "name": "poll", "needles": ["a USA Today/Harlow College poll released on Thursday"], "secondhand": True},
+                {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Engineer Tom Reyes"]}]  # fmt: skip
+
+
+def test_the_publishers_own_poll_named_with_its_name_is_its_own_reporting() -> None:
+    """Without the publisher a poll named after an outlet reads as that outlet's material; with ``meta["publisher"]``
+    (a slug the config maps to the outlet's names, or the name itself) it is the story's own."""
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    assert "The Times" in cfg.publisher_names("nyt") and cfg.publisher_names("USA TODAY") == cfg.publisher_names("usa-today")
+    assert cfg.publisher_names("Harlow Gazette") == ["Harlow Gazette"] and cfg.publisher_names(None) == []
+    unknown = build_context(hand_annotated(POLL, POLL_QUOTES, POLL_SOURCES), cfg)
+    assert [s.secondhand for s in unknown.sources] == [True, False] and unknown.relayed == {"a1": True, "a2": False}
+    for publisher in ("usa-today", "USA Today"):
+        doc = hand_annotated(POLL, POLL_QUOTES, POLL_SOURCES)
+        doc.article.meta["publisher"] = publisher
+        ctx = build_context(doc, cfg)
+        assert [s.secondhand for s in ctx.sources] == [False, False] and not any(ctx.relayed.values())
+    other = hand_annotated(POLL, POLL_QUOTES, POLL_SOURCES)
+    other.article.meta["publisher"] = "politico"  # somebody else's poll stays somebody else's
+    assert [s.secondhand for s in build_context(other, cfg).sources] == [True, False]
+    # the publisher's own earlier report as a source ("after USA Today reported") is the reporting outlet, not a source
+    text = "The bypass was delayed after USA Today reported the cost overrun. Engineer Tom Reyes said the route was safe."
+    quotes = [("USA Today", "reported", "the cost overrun"), ("Engineer Tom Reyes", "said", "the route was safe")]
+    sources = [{"type": "MEDIA_OUTLET", "name": "USA Today", "needles": ["USA Today"], "secondhand": True},
+               {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Engineer Tom Reyes"]}]  # fmt: skip
+    doc = hand_annotated(text, quotes, sources)
+    assert len(build_context(doc, cfg).sources) == 2
+    doc.article.meta["publisher"] = "usa-today"
+    assert [s.name for s in build_context(doc, cfg).sources] == ["tom reyes"]
+
+
+def test_a_hacker_or_a_leak_in_the_news_is_not_leaked_material() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    text = (
+        "The hacker who broke into the council's server pleaded guilty on Monday, prosecutor Ana Lind said. "
+        "The budget figures were leaked to the press in May, Tom Reyes said. "
+        "Leaked emails show the mayor knew of the delay, the Harlow Gazette wrote."
+    )
+    quotes = [("prosecutor Ana Lind", "said", "The hacker who broke into the council's server pleaded guilty on Monday"),
+              ("Tom Reyes", "said", "The budget figures were leaked to the press in May"),
+              ("the Harlow Gazette", "wrote", "Leaked emails show the mayor knew of the delay")]  # fmt: skip
+    sources = [{"type": "NAMED_PERSON", "name": "Ana Lind", "needles": ["prosecutor Ana Lind"]},
+               {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Tom Reyes"]},
+               {"type": "NAMED_ORGANIZATION", "name": "Harlow Gazette", "needles": ["the Harlow Gazette"]}]  # fmt: skip
+    ctx = build_context(hand_annotated(text, quotes, sources), cfg)
+    assert ctx.relayed == {"a1": False, "a2": False, "a3": True}
+
+
+def test_a_media_word_inside_another_name_does_not_make_an_outlet() -> None:
+    """ "the watchdog group Media Matters", "anti-media activists", "the campaign's website" and a named radio host are
+    not another outlet's material; "media reports" and "the business website Orebody" are."""
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    from annotator.scoring.relay import outlet_material
+
+    def source(kind: str, text: str) -> Source:
+        return Source.from_dict({"id": "x", "type": kind, "mentions": [{"start": 0, "end": len(text), "text": text}]})
+
+    for kind, text in [("DOCUMENT", "A study by the watchdog group Media Matters"), ("ANONYMOUS_DESCRIBED", "anti-media activists"),
+                       ("DOCUMENT", "A document on the campaign's website"), ("NAMED_PERSON", "Conservative radio host Ira Vale")]:  # fmt: skip
+        assert not outlet_material(source(kind, text), cfg), text
+    for kind, text in [("ANONYMOUS_VAGUE", "Media reports"), ("ANONYMOUS_VAGUE", "local media"), ("NAMED_ORGANIZATION", "the business website Orebody")]:
+        assert outlet_material(source(kind, text), cfg), text
+
+
+def test_speech_is_the_share_of_attributions_with_a_verb_of_speech() -> None:
+    cfg = ScoringConfig.from_yaml(CONFIG)
+    text = (
+        "Mayor Ana Lind said the bridge would reopen in May. Engineer Tom Reyes also told reporters the supports were sound. "
+        "The councillor wrote that the cost had doubled. Lind tweeted that the council would vote on Friday."
+    )
+    quotes = [("Mayor Ana Lind", "said", "the bridge would reopen in May"), ("Engineer Tom Reyes", "also told", "the supports were sound"),
+              ("The councillor", "wrote", "the cost had doubled"), ("Lind", "tweeted", "the council would vote on Friday")]  # fmt: skip
+    sources = [{"type": "NAMED_PERSON", "name": "Ana Lind", "needles": ["Mayor Ana Lind", "Lind"]},
+               {"type": "NAMED_PERSON", "name": "Tom Reyes", "needles": ["Engineer Tom Reyes"]},
+               {"type": "ANONYMOUS_DESCRIBED", "name": "councillor", "needles": ["The councillor"]}]  # fmt: skip
+    part = REGISTRY["speech"](build_context(hand_annotated(text, quotes, sources), cfg))
+    assert part["value"] == 0.5 and part["count"] == 2
+    assert part["reason"].startswith("2 of 4 attributions report people's words") and "tweeted, wrote" in part["reason"]
+    assert REGISTRY["speech"](build_context(hand_annotated("Nothing here is attributed.", [], []), cfg))["value"] == 0.0
 
 
 def test_a_poll_disclosing_its_margin_of_error_is_a_methodology_statement() -> None:

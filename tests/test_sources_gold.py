@@ -33,3 +33,20 @@ def test_all_decisions_for_one_annotator_are_kept(tmp_path: Path) -> None:
     assert primary.sources[0].mentions == [(0, 14), (6, 14)]
     assert [v.annotator for v in versions] == ["G1+adjudicated", "G1"]
     assert len(versions[1].sources) == 1  # the raw annotation is untouched
+
+
+def test_a_source_the_pooled_review_rejected_is_removed_after_merges(tmp_path: Path) -> None:
+    text = "Mayor Ana Ruiz said the bridge would close. Ruiz said so again. A preview clip showed the river."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "articles.tsv").write_text("id\tsplit\tpath\nexample/bridge\ttune\ta.txt\n", encoding="utf-8")
+    sources = [_source("NAMED_PERSON", 0, 14), _source("NAMED_PERSON", 44, 48), _source("DOCUMENT", 64, 78)]
+    gold = {"article": "example/bridge", "annotator": "G1", "sources": sources, "not_sources": []}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    decisions = {
+        "merge": [{"article": "example/bridge", "annotator": "G1", "into": 0, "sources": [1]}],
+        "remove_sources": [{"article": "example/bridge", "annotator": "G1", "source": 2}],
+    }
+    (tmp_path / "adjudication.json").write_text(json.dumps(decisions), encoding="utf-8")
+    versions = load_gold(tmp_path / "gold.jsonl", tmp_path / "articles.tsv", tmp_path, tmp_path, tmp_path / "adjudication.json")["example/bridge"]
+    assert [(s.type, s.mentions) for s in versions[0].sources] == [("NAMED_PERSON", [(0, 14), (44, 48)])]
+    assert len(versions[-1].sources) == 3  # the raw annotation keeps it

@@ -159,3 +159,99 @@ def test_a_relative_pronoun_source_brings_its_unmarked_antecedent() -> None:
     # an antecedent the tagger marked is the source already: nothing is derived
     sources = analyze_sources(story(text, ["members of the harbour board", "which"]))
     assert all(m.derived is None for s in sources for m in s.mentions)
+
+
+# -- third session: apposition, passive targets, titles with "of", trailing times, organisation names, labellers
+
+
+def test_a_description_in_apposition_after_a_name_is_that_person() -> None:
+    text = "When Odile Marchetti, the regional transport secretary, came to the depot, she said the trains were late."
+    sources = analyze_sources(story(text, ["the regional transport secretary,", "she"]))
+    assert [(s.type, s.name) for s in sources] == [("NAMED_PERSON", "Odile Marchetti")]
+    # a place before the comma is no name: the description stays anonymous
+    text = "In Port Alden, the regional transport secretary said the trains were late."
+    sources = analyze_sources(story(text, ["the regional transport secretary"]))
+    assert [s.type for s in sources] != ["NAMED_PERSON"]
+
+
+def test_the_target_of_a_passive_accusation_is_not_a_source() -> None:
+    text = "Mr. Ferreira was accused of hiding the losses from the board."
+    assert analyze_sources(story(text, ["Mr. Ferreira"], cue="accused")) == []
+    text = "Mr. Ferreira accused the board of hiding the losses."
+    assert [s.name for s in analyze_sources(story(text, ["Mr. Ferreira"], cue="accused"))] == ["Ferreira"]
+
+
+def test_a_title_with_of_before_a_name_and_a_surname_that_is_a_verb() -> None:
+    for phrase in ("Secretary of State Anna Holm", "Minister of Fisheries Anna Holm"):
+        m = _mention(phrase)
+        assert m.type == "NAMED_PERSON" and m.name_tokens[-2:] == ("anna", "holm"), phrase
+    text = "The board heard from several people, and later Ellen May said the harbour would stay open."
+    start = text.index("Ellen May")
+    assert describe_span(text, Span("T1", start, start + 9, "SOURCE", "Ellen May")).type == "NAMED_PERSON"
+    # a title alone after "the" stays a description
+    assert _mention("the transport secretary").type != "NAMED_PERSON"
+
+
+def test_a_trailing_day_is_not_part_of_the_name() -> None:
+    text = "After the vote, the Harbour Authority on Friday said the fees would rise."
+    start = text.index("the Harbour Authority")
+    end = text.index(" said")
+    m = describe_span(text, Span("T1", start, end, "SOURCE", text[start:end]))
+    assert (m.type, m.name) == ("NAMED_ORGANIZATION", "Harbour Authority")
+
+
+def test_an_organisation_by_its_full_and_short_name_or_acronym_is_one_source() -> None:
+    text = "The Northern Fisheries Council said quotas would fall. Later the Fisheries Council said talks were over."
+    sources = analyze_sources(story(text, ["The Northern Fisheries Council", "the Fisheries Council"]))
+    assert [len(s.mentions) for s in sources] == [2]
+    text = "The Alliance to Protect Our Rivers (APOR) said the dam leaked. APOR said repairs were late."
+    sources = analyze_sources(story(text, ["The Alliance to Protect Our Rivers (APOR)", "APOR"]))
+    assert [len(s.mentions) for s in sources] == [1 + 1]
+    # a country's government by its capital's name
+    text = "Iran said the talks would resume. Tehran said the date was not set."
+    assert [len(s.mentions) for s in analyze_sources(story(text, ["Iran", "Tehran"]))] == [2]
+
+
+def test_the_subject_of_what_someone_called_is_a_source() -> None:
+    text = "Other ministers condemned what Deputy Minister Sanna Koivu called a reckless plan, the ministry said."
+    sources = analyze_sources(story(text, ["the ministry"]))
+    assert [(s.name, s.mentions[0].derived) for s in sources] == [("Sanna Koivu", "labelled"), ("ministry", None)]
+    # a pronoun after "what" names nobody
+    text = "It was what he called a reckless plan, the ministry said."
+    assert [s.name for s in analyze_sources(story(text, ["the ministry"]))] == ["ministry"]
+
+
+def test_a_person_and_other_people_is_that_person() -> None:
+    text = "Parent Ines Duarte said the school was short of staff. Later Duarte and other parents said the same."
+    sources = analyze_sources(story(text, ["Parent Ines Duarte", "Duarte and other parents"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Ines Duarte", 2)]
+
+
+def test_two_documents_joined_by_and_are_two_sources() -> None:
+    text = "According to a civil complaint filed by the regulator and a 12-count complaint by the state, the fund misled buyers."
+    phrase = "a civil complaint filed by the regulator and a 12-count complaint by the state"
+    sources = analyze_sources(story(text, [phrase], cue="misled"))
+    assert len(sources) == 2 and all(s.type == "DOCUMENT" for s in sources)
+
+
+def _published_by(text: str, phrases: list[str], publisher: str, cue: str = "said"):
+    doc = story(text, phrases, cue=cue)
+    doc.article.meta["publisher"] = publisher
+    return doc
+
+
+def test_the_publishers_own_analysis_is_its_reporting_but_what_it_studied_is_a_source() -> None:
+    text = "A USA Today analysis of newly filed tax records showed the fund shrank."
+    doc = _published_by(text, ["A USA Today analysis of newly filed tax records"], "USA Today", cue="showed")
+    assert [(s.type, s.name, s.reporter) for s in analyze_sources(doc)] == [("DOCUMENT", "newly filed tax records", False)]
+    text = "A USA Today analysis of the city's donors showed the fund shrank."
+    doc = _published_by(text, ["A USA Today analysis of the city's donors"], "USA Today", cue="showed")
+    assert [s.reporter for s in analyze_sources(doc)] == [True]  # listed as the reporting outlet, not as a source
+    # without a publisher the same analysis is another outlet's work, a source
+    assert [s.reporter for s in analyze_sources(story(text, ["A USA Today analysis of the city's donors"], cue="showed"))] == [False]
+
+
+def test_the_article_joins_the_outlet_named_before_it() -> None:
+    text = "The Valley Ledger reported the fund shrank. The article said the mayor knew."
+    sources = analyze_sources(story(text, ["The Valley Ledger", "The article"], cue="said"))
+    assert [len(s.mentions) for s in sources] == [2]

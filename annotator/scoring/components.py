@@ -217,6 +217,26 @@ def primary(ctx: ScoreContext) -> Component:
     return result(1.0 - share, ctx.sort_ids(sid for s in known if not s.secondhand for sid in s.span_ids), reason)
 
 
+@component("speech")
+def speech(ctx: ScoreContext) -> Component:
+    """People's words as they said them: share of attributions with a verb of speech (said, told, added).
+
+    The rest are writings, posts and other outlets' reports ("wrote", "tweeted", "reported", "according to") or the
+    writer's account of what someone did ("accused", "vowed", "called for"). ``speech.verbs`` (up to
+    ``speech.max_words_before`` words may precede the verb in the cue: "also said", "later told")."""
+    cfg = ctx.cfg.speech
+    spans = ctx.doc.span_by_id()
+    cues = [(a.cue, spans[a.cue].text) for a in ctx.attributions if a.cue in spans]
+    if not cues:
+        return result(0.0, [], "no attribution cues")
+    spoken = [i for i, text in cues if cfg.is_speech(text)]
+    others = sorted({text.strip().lower() for i, text in cues if i not in spoken})
+    reason = f"{len(spoken)} of {plural(len(cues), 'attribution')} report people's words (said, told, added)"
+    if others:
+        reason += f"; the others: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}"
+    return result(len(spoken) / len(cues), ctx.sort_ids(spoken), reason, count=len(spoken))
+
+
 def _has_quote(text: str, start: int, end: int) -> bool:
     """A direct quote: quotation marks inside the content span or right around it."""
     return any(q in text[max(0, start - 2) : end + 2] for q in _QUOTES)

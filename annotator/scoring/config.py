@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from annotator.config import (
     ConfigError,
@@ -104,6 +104,21 @@ class Diversity(StrictModel):
 class Primary(StrictModel):
     secondhand_types: SourceTypes
     media_words: list[Pattern]
+    media_word_exempt: SourceTypes  # sources of these types are never another outlet's material by a media word alone
+
+
+class Speech(StrictModel):
+    verbs: Annotated[list[Text], Field(min_length=1)]  # verbs of speech, every form listed ("said", "says", "told")
+    max_words_before: IntRange(0, 5)  # words allowed before the verb in a cue ("also said", "has since told")
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        verbs = "|".join(re.escape(v) for v in sorted(self.verbs, key=len, reverse=True))
+        return re.compile(rf"^(?:[\w'’-]+\s+){{0,{self.max_words_before}}}?(?:{verbs})\b", re.IGNORECASE)
+
+    def is_speech(self, cue: str) -> bool:
+        """The cue reports someone's words with a verb of speech ("said", "also told", "said in a statement")."""
+        return bool(self.pattern.match(cue.strip()))
 
 
 class Practice(StrictModel):
@@ -133,6 +148,16 @@ class Practice(StrictModel):
         return value
 
 
+def _publisher_names(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for key, names in value.items():
+        if not str(key).strip() or not names or any(not str(n).strip() for n in names):
+            raise ValueError(f"{key!r}: needs a non-empty list of outlet names")
+    return value
+
+
+Publishers = Annotated[dict[str, list[Text]], AfterValidator(_publisher_names)]
+
+
 class Flags(StrictModel):
     mostly_anonymous: Unit
     mostly_secondhand: Unit
@@ -160,9 +185,12 @@ class ScoringConfig(StrictModel):
     diversity: Diversity
     primary: Primary
     practice: Practice
+    speech: Speech
     flags: Flags
     patterns: Annotated[dict[str, Annotated[list[Pattern], Field(min_length=1)]], exactly(PATTERN_KINDS)]
     methodology_counts: MethodologyCounts
+    # a record's meta ``publisher`` (a slug such as "nyt" or an outlet's name) -> the names the text calls it by
+    publishers: Publishers
 
     @model_validator(mode="after")
     def _weights(self) -> ScoringConfig:
@@ -201,6 +229,17 @@ class ScoringConfig(StrictModel):
             return None
         alternatives = "(" + "|".join(re.escape(n) for n in names) + ")"
         return re.compile(self.practice.documents_by_own_outlet.replace("{outlet}", alternatives), re.IGNORECASE)
+
+    def publisher_names(self, publisher: str | None) -> list[str]:
+        """The names the reporting outlet goes by, from a record's ``publisher`` (``publishers`` keys and names
+        match case-insensitively; a publisher the table does not know stands for itself)."""
+        if not publisher or not str(publisher).strip():
+            return []
+        key = str(publisher).strip().lower()
+        for slug, names in self.publishers.items():
+            if key == slug.lower() or key in {n.lower() for n in names}:
+                return list(names)
+        return [str(publisher).strip()]
 
     @cached_property
     def media_patterns(self) -> list[re.Pattern[str]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from annotator.schema import ANONYMOUS_TYPES, AnnotatedArticle, Attribution, Claim, Source
 from annotator.scoring.config import ScoringConfig
-from annotator.scoring.relay import Outlets, find_outlets, norm_name, outlet_material, relay_sentences, relayed_attributions
+from annotator.scoring.relay import Outlets, find_outlets, norm_name, outlet_material, own_outlet_material, relay_sentences, relayed_attributions
 
 Range = tuple[int, int]
 
@@ -214,7 +214,7 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
     spans = doc.span_by_id()
     sentence_ranges = doc.sentences
     signals = _signal_sentences(text, sentence_ranges, cfg)
-    outlets = find_outlets(doc)
+    outlets = find_outlets(doc, cfg)
     own_documents = cfg.own_documents_pattern(outlets.own)
     if own_documents is not None:
         found = [r for r in sentence_ranges if r not in signals["documents_obtained"] and own_documents.search(text[r[0] : r[1]])]
@@ -230,7 +230,8 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
     for raw in doc.sources or []:
         ranges = [(m.start, m.end) for m in raw.mentions]
         span_ids = [m.span for m in raw.mentions if m.span in spans]
-        if raw.reporter or (span_ids and all(_inside_any(s, e, signals["methodology"]) for s, e in ranges)):
+        own_material = own_outlet_material(raw, outlets)
+        if raw.reporter or (own_material and raw.type == "MEDIA_OUTLET") or (span_ids and all(_inside_any(s, e, signals["methodology"]) for s, e in ranges)):
             continue  # the reporting outlet itself ("Reuters talked to ...", "told MEE"), not a source
         n_attr = sum(carried.get(sid, 0) for sid in span_ids)
         derived = bool(ranges) and not span_ids  # named in a methodology or a citing sentence, not a tagged span
@@ -245,8 +246,8 @@ def build_context(doc: AnnotatedArticle, cfg: ScoringConfig) -> ScoreContext:
             span_ids=span_ids,
             affiliation=norm_name(raw.affiliation),
             name=norm_name(raw.name),
-            secondhand=outlet_material(raw, cfg),
-            relayed_by=raw.relayed_by,
+            secondhand=outlet_material(raw, cfg) and not own_material,
+            relayed_by=None if own_material else raw.relayed_by,
             ranges=ranges,
             raw=raw,
         )

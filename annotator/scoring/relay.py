@@ -54,7 +54,23 @@ def outlet_material(source: Source, cfg: ScoringConfig) -> bool:
         return False
     if source.type in cfg.primary.secondhand_types or (source.secondhand and not source.relayed_by):
         return True
-    return any(p.search(m.text) for p in cfg.media_patterns for m in source.mentions)
+    if source.type in cfg.primary.media_word_exempt:
+        return False  # a named person is a person speaking ("radio host Hugh Hewitt"), whatever their trade
+    return any(_media_word(p, m.text) for p in cfg.media_patterns for m in source.mentions)
+
+
+def _media_word(pattern: re.Pattern[str], text: str) -> bool:
+    """A media word describing the source ("the Iraqi newspaper", "media reports"), not part of another name ("the
+    watchdog group Media Matters", "the Women's Media Center") or of a compound ("anti-media activists"): inside the
+    mention a capitalised media word is a name unless it opens the mention ("Media reports said")."""
+    for hit in pattern.finditer(text):
+        word, at = hit.group(), hit.start()
+        if at > 0 and text[at - 1] == "-":
+            continue
+        if at > 0 and word != word.lower():
+            continue
+        return True
+    return False
 
 
 @dataclass
@@ -66,21 +82,36 @@ class Outlets:
     mentions: list  # annotator.sources.OutletMention: where the text names an outlet and its role there
 
 
-def find_outlets(doc: AnnotatedArticle) -> Outlets:
+def find_outlets(doc: AnnotatedArticle, cfg: ScoringConfig | None = None) -> Outlets:
     from annotator.sources import outlet_mentions
 
     mentions = outlet_mentions(doc.text)
     sources = doc.sources or []
     own = {n for n in (norm_name(s.name) for s in sources if s.reporter) if n}
-    publisher = norm_name(str(doc.article.meta.get("publisher") or ""))
-    if publisher:
-        own.add(publisher)
+    publisher = doc.article.meta.get("publisher")
+    names = cfg.publisher_names(publisher) if cfg is not None else ([str(publisher)] if publisher else [])
+    own |= {n for n in map(norm_name, names) if n}
     other = {n for n in (norm_name(s.relayed_by) for s in sources) if n}
     other |= {n for n in (norm_name(s.name) for s in sources if s.type == "MEDIA_OUTLET" and not s.reporter) if n}
     other |= {n for n in (norm_name(f.name) for f in mentions if f.reports) if n}
     other -= own
     own |= {n for n in (norm_name(f.name) for f in mentions if f.recipient_at is not None or f.interviewer) if n} - other
     return Outlets(own, other, mentions)
+
+
+def own_outlet_material(source: Source, outlets: Outlets) -> bool:
+    """The reporting outlet's own material named with its name: the outlet itself as a source ("after The Times
+    reported ..." in a Times story), its poll ("a New York Times/CBS News poll"), its review or interview; named
+    with no other outlet and relayed by none."""
+    if not outlets.own:
+        return False
+    relayed_by = norm_name(source.relayed_by)
+    if relayed_by is not None and relayed_by not in outlets.own:
+        return False
+    if norm_name(source.name) in outlets.own:
+        return True
+    named = [norm_name(f.name or f.text) for f in outlets.mentions if any(m.start <= f.start and f.end <= m.end for m in source.mentions)]
+    return bool(named) and all(n in outlets.own or n not in outlets.other for n in named) and any(n in outlets.own for n in named)
 
 
 def _names_own(match: str, own: Iterable[str]) -> bool:
@@ -139,4 +170,4 @@ def relayed_attributions(
     return out
 
 
-__all__ = ["RELAY_PATTERNS", "Outlets", "find_outlets", "norm_name", "outlet_material", "relay_sentences", "relayed_attributions"]
+__all__ = ["RELAY_PATTERNS", "Outlets", "find_outlets", "norm_name", "outlet_material", "own_outlet_material", "relay_sentences", "relayed_attributions"]

@@ -188,6 +188,9 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 if named and _proper_words(m) - named:
                     continue  # "the USC Dornsife poll" after "the Reuters/Ipsos poll": another named document
                 return e
+        if m.head in lex.words["outlet_work_nouns"]:
+            # "The article closes with ...": a piece no earlier document matches is the outlet's named before it
+            return next((e for e in recent if e.type == MEDIA_OUTLET and m.start - e.last.end <= lex.description_window), None)
         return None
     if m.type in ANONYMOUS_TYPES:
         if m.new_marker:
@@ -324,9 +327,22 @@ def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
         a, b = _org_words(m, lex), _org_words(other, lex)
         if a and b and (a == b or _is_acronym_of(m.name, b) or _is_acronym_of(other.name, a)):
             return True
+        if (m.acronym or other.acronym) and {m.acronym, m.name.replace(".", "")} & {other.acronym, other.name.replace(".", "")} - {""}:
+            return True  # "the Alliance to Protect Our Rivers (APOR)" ... "APOR"
+        short, long = sorted((a, b), key=len)
+        if len(short) >= 2 and long[-len(short) :] == short and other.type == m.type == NAMED_ORGANIZATION:
+            return True  # "the United Nations Security Council" ... "the Security Council"
+        country = _country_of(a, lex)
+        if country is not None and country == _country_of(b, lex):
+            return True  # "Washington" ... "the United States", "Tehran" ... "Iran": a country's government by any name
         if m.type == MEDIA_OUTLET and other.type == MEDIA_OUTLET and a and b and (set(a) < set(b) or set(b) < set(a)):
             return True  # "the Times" ... "The New York Times"; "the Ledger" ... "the Northern Ledger newspaper"
     return False
+
+
+def _country_of(words: tuple[str, ...], lex: SourceLexicon) -> str | None:
+    """The country label (``places`` lexicon) when the whole name is a country, its capital or its short form."""
+    return lex.places.get(" ".join(words)) if words else None
 
 
 def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
@@ -339,8 +355,17 @@ def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
 
 
 def _is_acronym_of(short: str, words: tuple[str, ...]) -> bool:
+    """ "ACLU" of "American Civil Liberties Union"; small words may be skipped ("AROS" of "Alliance to Reclaim
+    Our Schools") or not ("NAACP")."""
     letters = short.replace(".", "").replace(" ", "")
-    return len(letters) >= 2 and letters.isupper() and letters.lower() == "".join(w[0] for w in words if w)
+    if len(letters) < 2 or not letters.isupper():
+        return False
+    initials = "".join(w[0] for w in words if w)
+    content = "".join(w[0] for w in words if w and w not in _ACRONYM_SKIPPED)
+    return letters.lower() in (initials, content)
+
+
+_ACRONYM_SKIPPED = frozenset({"to", "in", "on", "at", "by", "with", "from"})
 
 
 def _same_doc_kind(a: str, b: str, lex: SourceLexicon) -> bool:
@@ -349,8 +374,8 @@ def _same_doc_kind(a: str, b: str, lex: SourceLexicon) -> bool:
 
 def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
     """ "the official", "the senior Iraqi security source", "the president", "the agency", "the newspaper"."""
-    if m.secondhand and (m.head in lex.words["media_nouns"] or m.head in lex.words["outlet_descriptors"]):
-        # "the newspaper", "the Lebanese daily": the nearest outlet named before
+    if (m.secondhand or m.type == REFERENCE and m.definite) and (m.head in lex.words["media_nouns"] or m.head in lex.words["outlet_descriptors"]):
+        # "the newspaper", "the Lebanese daily", "the network": the nearest outlet named before
         for e in recent:
             if m.start - e.last.end > lex.description_window:
                 break

@@ -193,8 +193,9 @@ def _is_proper(tok: Tok, index: int, toks: list[Tok], ctx: _DocContext) -> bool:
     known_name = tok.low in lex.first_names or tok.text.lower() in lex.places or tok.low in lex.organizations or tok.low in lex.outlets
     if ctx.line_is_caseless(tok.start):
         return known_name or ctx.is_name_word(tok.text)
-    if (tok.low in lex.words["function_words"] or tok.low in lex.pronouns) and not (tok.upper and tok.low in lex.places):
-        return False  # ("US" is a country, "us" a pronoun)
+    after_first_name = index > 0 and toks[index - 1].proper and tok.low in lex.words["surname_function_words"]
+    if (tok.low in lex.words["function_words"] or tok.low in lex.pronouns) and not (tok.upper and tok.low in lex.places) and not after_first_name:
+        return False  # ("US" is a country, "us" a pronoun; "Theresa May" is a name, "may" a verb)
     initial = index == 0 and ctx.sentence_initial(tok.start)
     shouted = tok.upper and len(tok.text) >= lex.shouted_min_chars and _in_caps_run(tok, ctx.text, lex.caps_run)
     if initial or shouted:

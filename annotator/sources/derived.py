@@ -5,6 +5,8 @@
   each counted group or document the reporting outlet says it used is a source.
 * **Cited sources**: "Reuters' report, which cited ten sources", "a Washington Post report ... citing an Iraqi
   official": whoever another report cites is a (secondhand) source too.
+* **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
+  phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
 
 Both give character ranges of noun phrases; the stage analyses them like SOURCE spans. Patterns and limits live in
 ``configs/sources.yaml`` (``derived``).
@@ -125,6 +127,20 @@ def nested_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon
             found = _antecedent(text, start, lex)
             if found is not None:
                 out.append(DerivedRange(*found, "nested", start))
+    return out
+
+
+def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
+    """The subject of a verb of naming after "what" or "as" ("denounce what Prime Minister Jane Roe called reckless
+    acts", "in what analysts described as old tactics"): it is credited with the words, though the tagger usually
+    marks it as content. Only a phrase naming someone (``_np_before``) and covering the whole gap counts."""
+    out: list[DerivedRange] = []
+    for m in lex.derived["labelling"].finditer(text):
+        gap = m.group("np")
+        phrase = _np_before(gap, lex)
+        if phrase and phrase == gap.strip():
+            end = m.start("np") + len(gap.rstrip())
+            out.append(DerivedRange(end - len(phrase), end, "labelled"))
     return out
 
 

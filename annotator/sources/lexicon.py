@@ -64,6 +64,11 @@ _WORD_LIST_KEYS = (
     "definite_determiners",
     "possessive_determiners",
     "function_words",
+    "surname_function_words",
+    "trailing_time_words",
+    "companion_openers",
+    "own_work_nouns",
+    "outlet_work_nouns",
     "plural_only",
     "name_particles",
     "name_article_prefixes",
@@ -156,6 +161,7 @@ class Selection(StrictModel):
     recipient_participles: WordList
     passive_fillers: WordList
     passive_gap_chars: Chars
+    apposition_name_chars: Chars
     object_prepositions: WordList
 
 
@@ -169,6 +175,7 @@ class Derived(StrictModel):
     cited_window_chars: IntRange(1)
     nested_speaker: Pattern
     nested_relative: Pattern
+    labelling: Pattern
     nested_np_stops: Pattern
     nested_np_prepositions: Pattern
 
@@ -323,6 +330,7 @@ class SourceLexicon:
             "cited_markers",
             "nested_np_stops",
             "nested_np_prepositions",
+            "labelling",
         )
         derived = {k: re.compile(getattr(d, k), re.IGNORECASE) for k in derived_patterns}
         derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}
@@ -331,6 +339,7 @@ class SourceLexicon:
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars
+        selection["apposition_name_chars"] = sel.apposition_name_chars
         outlet_roles = {k: tuple(re.compile(x, re.IGNORECASE) for x in getattr(cfg.outlet_roles, k)) for k in _OUTLET_ROLE_KEYS}
         return cls(
             derived=derived,

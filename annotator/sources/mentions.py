@@ -78,6 +78,7 @@ class Mention:
     relayed_by: str | None = None  # told another outlet ("the militia leader told al-Akhbar"): that outlet
     reporter: bool = False  # a mention of the outlet that did the reporting ("Reuters talked to ...")
     owner: Mention | None = None  # a document's named author or issuer ("Ivana Trump's brief"): joins that source
+    acronym: str = ""  # an organisation's acronym given in brackets after its name ("... Our Rivers (APOR)")
 
 
 def type_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> SpanTyping:
@@ -93,6 +94,8 @@ def describe_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -
 
 
 _RELATIVE_TAIL = re.compile(r"(?<!\bof),?\s+(?:who|whom|which|that)\s*$")  # not "many of whom"
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,8}")
+_TRAILING_TIME = re.compile(r",?\s+(?:(?:on|late|early|earlier|last)\s+)?(?P<word>[A-Za-z]+)\s*$")
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]{1,5}")
 
 
@@ -108,6 +111,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     tail = _RELATIVE_TAIL.search(text, start, end)
     if tail and tail.start() > start:
         end = tail.start()  # "A US State Department spokesperson, who": the relative pronoun starts another clause
+    time = _TRAILING_TIME.search(text, start, end)
+    if time and time.start() > start and time.group("word").lower() in lex.words["trailing_time_words"]:
+        end = time.start()  # "The Security Council on Friday": the time is not part of the name
     surface = text[start:end]
     base = Mention(span_id=span_id, start=start, end=end, text=surface, type=ANONYMOUS_VAGUE, specificity=0.0, count=None, plural=False, name=surface)
     toks = _tokens(text, start, end, ctx)
@@ -145,12 +151,44 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     result.span_id, result.start, result.end, result.text = span_id, start, end, surface
     if paren_words and result.affiliation is None:
         result.affiliation = _party_from_parenthetical(paren_words, lex)
+    if len(paren_words) == 1 and result.type == NAMED_ORGANIZATION and _ACRONYM.fullmatch(paren_words[0].text):
+        result.acronym = paren_words[0].text.replace(".", "")
     if result.type == DOCUMENT:
         owner = _document_owner(toks, base, ctx)
         if owner is not None and owner.type == MEDIA_OUTLET:
             return owner  # another outlet's report is that outlet's (secondhand) reporting
         result.owner = owner
     return _finish(result, lex)
+
+
+_NAME_BEFORE_APPOSITION = re.compile(r"((?:[A-Z][\w.'’-]*\s+){1,4}[A-Z][\w.'’-]*),\s*$")
+
+
+def name_in_apposition(text: str, m: Mention, ctx: _DocContext) -> int | None:
+    """Where the name starts when a singular description stands in apposition right after one ("Ildefonso
+    Guajardo Villarreal, [the Mexican secretary of the economy,] came to talk"): the tagger marked only the
+    description, but the source is the named person. None when no person's name stands there."""
+    if m.pronoun or m.plural or m.type not in (ANONYMOUS_DESCRIBED, REFERENCE) or not _DETERMINER_START.match(m.text):
+        return None
+    before = text[max(0, m.start - ctx.lexicon.selection["apposition_name_chars"]) : m.start]
+    found = _NAME_BEFORE_APPOSITION.search(before)
+    if found is None:
+        return None
+    lex = ctx.lexicon
+    base = m.start - len(before)
+    words = list(re.finditer(r"\S+", found.group(1)))
+    while words and (words[0].group().lower() in lex.words["function_words"] or lex.is_common_word(words[0].group().lower())):
+        if lex.derived["nested_np_prepositions"].search(words[0].group().lower()):
+            return None  # "In Port Alden, the mayor said": a place, not a name
+        words.pop(0)  # "When Jane Roe, ...": the capitalised opening word is not part of the name
+    if not words:
+        return None
+    start, end = base + found.start(1) + words[0].start(), base + found.end(1)
+    name = _analyse(text, start, end, m.span_id, ctx)
+    return start if name.type == NAMED_PERSON and name.name_tokens else None
+
+
+_DETERMINER_START = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
 
 
 def _document_owner(toks: list[Tok], base: Mention, ctx: _DocContext) -> Mention | None:
@@ -357,11 +395,12 @@ def _one_person_described_twice(conj: list[list[Tok]], subs: list[_Part], lex: S
 
 def _person_and_entourage(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
     """One person (named, or a singular description) joined by "and" to unnamed people of their own, opened by a
-    possessive ("his aides", "her staff"): the first conjunct is who speaks."""
+    possessive or "other" ("his aides", "her staff", "other parents"): the first conjunct is who speaks."""
     first = subs[0]
     if first.plural or not (first.type == NAMED_PERSON or (first.type == REFERENCE and first.head in lex.words["person_nouns"])):
         return False
-    return all(not s.named and toks[0].low in lex.words["possessive_determiners"] for toks, s in zip(conj[1:], subs[1:], strict=True))
+    openers = lex.words["possessive_determiners"] | lex.words["companion_openers"]
+    return all(not s.named and toks[0].low in openers for toks, s in zip(conj[1:], subs[1:], strict=True))
 
 
 def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from annotator.schema import AnnotatedArticle
 from annotator.sources.context import _context, _DocContext
-from annotator.sources.lexicon import MEDIA_OUTLET, SourceLexicon
+from annotator.sources.lexicon import DOCUMENT, MEDIA_OUTLET, SourceLexicon
 from annotator.sources.mentions import Mention
 from annotator.sources.outlet_names import _descriptor_match, _doc_outlet_at, _lexicon_outlet_at, described_outlets
 from annotator.sources.tokens import Tok, _strip_determiner
@@ -196,29 +196,52 @@ def _dateline_outlet(doc: AnnotatedArticle, outlets: Sequence[OutletMention]) ->
     return None
 
 
+def meta_publisher(doc: AnnotatedArticle, lex: SourceLexicon) -> str | None:
+    """The publisher the input names (``article.meta["publisher"]``, e.g. a ``publisher`` column), as the outlet
+    lexicon spells it; None when the input does not say."""
+    name = str(doc.article.meta.get("publisher") or "").strip()
+    if not name:
+        return None
+    low = name.lower()
+    return lex.outlets.get(low) or lex.outlets.get(low.removeprefix("the ")) or name
+
+
+def same_outlet(name: str | None, publisher: str | None) -> bool:
+    """``name`` is the publisher, or a short form of it ("the Times" in The New York Times, "the Post")."""
+    if not name or not publisher:
+        return False
+    words = set(name.lower().split()) - {"the"}
+    return name == publisher or bool(words) and words <= set(publisher.lower().split())
+
+
 def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _DocContext) -> str | None:
     """Mark mentions of the reporting outlet (``reporter``) and sources that told another outlet
-    (``relayed_by``); return the reporting outlet's name (None when the text does not show it)."""
+    (``relayed_by``); return the reporting outlet's name (None when neither the input nor the text shows it).
+    A publisher the input names wins over one read from the text."""
     text = doc.text
     outlets = outlet_mentions(text, ctx.lexicon)
+    given = meta_publisher(doc, ctx.lexicon)
     if not outlets:
-        return None
-    publisher = _dateline_outlet(doc, outlets) or reporting_outlet(outlets, described_outlets(ctx), ctx.lexicon.words["broadcast_outlets"])
+        return given
+    publisher = given or _dateline_outlet(doc, outlets) or reporting_outlet(outlets, described_outlets(ctx), ctx.lexicon.words["broadcast_outlets"])
     by_span = {m.span_id: m for m in mentions}
     spans = sorted(mentions, key=lambda m: m.start)
     for m in mentions:
-        if m.type == MEDIA_OUTLET and publisher is not None and any(f.name == publisher and m.start <= f.start and f.end <= m.end for f in outlets):
+        inside = [f for f in outlets if m.start <= f.start and f.end <= m.end]
+        if m.type == MEDIA_OUTLET and publisher is not None and any(same_outlet(f.name, publisher) for f in inside):
             m.reporter = True
+        elif m.type == DOCUMENT and inside and all(same_outlet(f.name, publisher) for f in inside) and m.head in ctx.lexicon.words["own_work_nouns"]:
+            m.reporter = True  # "A Ledger analysis of the filings" in the Ledger: the outlet's own reporting, not a source
         elif m.secondhand and publisher is not None:
             # the reporting outlet named inside a mention is not relaying: its own earlier report ("a Reuters
             # investigation last year"), someone who worked "at the Courier's request"
             own = [f for f in outlets if m.start <= f.start and f.end <= m.end]
-            if own and all(f.name == publisher for f in own):
+            if own and all(same_outlet(f.name, publisher) for f in own):
                 m.secondhand = False
     cue_spans = {a.cue: a.source for a in doc.attributions if a.cue and a.source}
     cues = [(s.start, s.end, cue_spans[s.id]) for s in doc.spans if s.id in cue_spans]
     for f in outlets:
-        if f.name is not None and f.name == publisher:
+        if same_outlet(f.name, publisher):
             continue
         if f.recipient_at is None and not f.interviewer:
             continue

@@ -398,14 +398,16 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
             continue
         low = t.low
         prev = core[j - 1]
-        if low in ("of", "for", "&", "and") and prev.proper and j + 1 < len(core):
+        if low in ("of", "for", "&", "and") and (prev.proper or prev.cap and prev.low in lex.titles) and j + 1 < len(core):
             nxt = core[j + 1] if core[j + 1].low not in ("the", "a") or j + 2 >= len(core) else core[j + 2]
-            if nxt.proper and (
-                _run_has_org_keyword(core[:j], lex) or nxt.low in lex.words["organization_keywords"] or prev.low in lex.words["organization_keywords"]
+            if (
+                prev.proper
+                and nxt.proper
+                and (_run_has_org_keyword(core[:j], lex) or nxt.low in lex.words["organization_keywords"] or prev.low in lex.words["organization_keywords"])
             ):
                 continue  # "University of Michigan", "Citizens for Tax Justice"
-            if prev.low in lex.titles and nxt.proper:
-                continue  # "Secretary of State John Kerry"
+            if prev.low in lex.titles and nxt.proper and (prev.proper or _first_name_after(core, j + 1, lex)):
+                continue  # "Secretary of State John Kerry" (a capitalised title then a person's name)
         if low in lex.words["relation_markers"] or low in lex.words["head_end_words"]:
             return j
         if low in lex.words["reflexives"] or (low.endswith("ly") and not t.proper and len(low) > 4 and not lex.is_common_word(low)):
@@ -425,6 +427,16 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
     return len(core)
 
 
+def _first_name_after(toks: list[Tok], start: int, lex: SourceLexicon) -> bool:
+    """A capitalised first name among the capitalised words from ``start`` on ("... of State John Kerry")."""
+    for t in toks[start:]:
+        if not t.cap:
+            return False
+        if t.low in lex.first_names:
+            return True
+    return False
+
+
 def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[Tok], post: list[Tok], ctx: _DocContext) -> _Part:
     """The head is a name: person, organisation or state."""
     lex = ctx.lexicon
@@ -434,6 +446,9 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
         prev = chunk[j - 1]
         if prev.proper or prev.low in lex.words["name_particles"] or prev.low in lex.titles and prev.cap:
             j -= 1
+            continue
+        if prev.low == "of" and j - 2 >= 0 and chunk[j - 2].cap and chunk[j - 2].low in lex.titles and _first_name_after(chunk, j, lex):
+            j -= 2  # "Secretary of State John Kerry", "Minister of Finance Ann Roe": the title stays with the name
             continue
         # connectors inside an organisation name (the head chunk kept them only for such names)
         if (

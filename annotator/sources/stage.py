@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from annotator.layout import in_furniture
 from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
-from annotator.sources.derived import _is_source_phrase, _pieces, antecedent_ranges, cited_ranges, methodology_ranges, nested_ranges
+from annotator.sources.derived import _is_source_phrase, _pieces, antecedent_ranges, cited_ranges, labelled_ranges, methodology_ranges, nested_ranges
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, SourceLexicon
-from annotator.sources.mentions import Mention, _analyse
+from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
 from annotator.sources.selection import object_of_preposition, passive_recipient, poll_share, refers
@@ -58,8 +59,13 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     spans = sorted((s for s in doc.spans if s.label == "SOURCE"), key=lambda s: (s.start, s.end, s.id))
     mentions: list[Mention] = []
     part_of: dict[str, str] = {}  # id of a mention split from a span -> the span's id
+    widened: dict[str, Span] = {}  # spans widened to a name in apposition
     for s in spans:
         m = _analyse(text, s.start, s.end, s.id, ctx)
+        named_from = name_in_apposition(text, m, ctx) if select else None
+        if named_from is not None:  # "Jane Roe, [the county's engineer,] said": the mention is the named person
+            m = _analyse(text, named_from, s.end, s.id, ctx)
+            widened[s.id] = Span(s.id, named_from, s.end, s.label, text[named_from : s.end])
         m.span_id = s.id
         parts = _counted_groups(m, text, ctx) if select else []
         for k, (a, b) in enumerate(parts, 1):
@@ -70,7 +76,15 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         if not parts:
             mentions.append(m)
     publisher = mark_outlet_roles(doc, mentions, ctx)
-    by_id = {s.id: s for s in spans}
+    if select:
+        for i, m in enumerate(mentions):
+            studied = _studied_documents(m, text, ctx)
+            if studied is not None:  # "a Ledger analysis of court filings" in the Ledger: the filings are the source
+                a, b = studied
+                mentions[i] = _analyse(text, a, b, m.span_id, ctx)
+                mentions[i].span_id = m.span_id
+                widened[m.span_id] = Span(m.span_id, a, b, "SOURCE", text[a:b])
+    by_id = {s.id: s for s in spans} | widened
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
     if select:
         # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
@@ -102,10 +116,23 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     return records
 
 
+def _studied_documents(m: Mention, text: str, ctx) -> tuple[int, int] | None:
+    """The range of the documents the reporting outlet's own work is of ("a Ledger analysis of [newly filed
+    campaign reports]"), when the mention is that work and what it studied is a document."""
+    if not (m.reporter and m.type == DOCUMENT):
+        return None
+    found = re.search(r"\bof\s+", text[m.start : m.end])
+    if found is None:
+        return None
+    start = m.start + found.end()
+    return (start, m.end) if _analyse(text, start, m.end, m.span_id, ctx).type == DOCUMENT else None
+
+
 def _counted_groups(m: Mention, text: str, ctx) -> list[tuple[int, int]]:
-    """Ranges of the counted groups an anonymous mention joins ("three union officials and two port managers"), when
-    it joins two or more; each is then a mention of its own group."""
-    if m.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) or " and " not in m.text:
+    """Ranges of the counted groups an anonymous mention joins ("three union officials and two port managers"), or
+    the documents a document mention joins ("a civil complaint by the regulator and a 15-count complaint by the
+    state"), when it joins two or more; each is then a mention of its own."""
+    if m.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT) or " and " not in m.text:
         return []
     pieces = [(a, b) for a, b in _pieces(text, m.start, m.end, ctx.lexicon) if _is_source_phrase(text[a:b], ctx.lexicon)]
     return pieces if len(pieces) >= 2 else []
@@ -141,13 +168,13 @@ def _add_derived(
         if sid in of_span and of_span[sid].pronoun == "relative" and not _ends_near(ends, of_span[sid].start, gap)
     ]
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
-    found += antecedent_ranges(text, relatives, lexicon)
+    found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
             continue
         covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
-        if covering and r.how == "methodology":
+        if covering and r.how in ("methodology", "labelled"):
             keep.update(s.id for s in covering)
             continue
         if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":

@@ -6,6 +6,11 @@ the rest under the shared data directory) or, for a Label Studio round pulled wi
 ratings file itself. Each is annotated once with the model (records cached in ``--records``, so a re-fit costs
 seconds); the components are computed from the records with the base config (``annotator.scoring.calibration``
 says how the fit works).
+
+Who published each article (``meta["publisher"]``: the reporting outlet's own poll or interview named with its name
+is its own reporting, ``annotator.scoring.relay``) comes from the manifest's optional ``publisher`` column, else
+from the collection's own ``metadata.tsv`` (``filename``, ``publisher`` columns, in a directory above the article
+file: PolNeAR ships one), else from a ``publisher`` field of the ratings rows. It is part of the cache key.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from tqdm.auto import tqdm
 from annotator.ratings import RatingSet
 from annotator.resources import configs_dir
 from annotator.schema import AnnotatedArticle, Article
-from annotator.scoring import COMPONENTS, REGISTRY, ScoringConfig, score_record
+from annotator.scoring import COMPONENTS, REGISTRY, ScoringConfig, score_article
 from annotator.scoring.calibration import choose_ridge, fit_mapping, fit_weights, nested_cv, rank_corr, rating_to_target
 from annotator.scoring.context import build_context
 
@@ -34,21 +39,68 @@ class CalibrationError(ValueError):
     """Ratings and articles that cannot be calibrated on (missing articles, too few ratings)."""
 
 
-def read_manifest(path: Path, repo: Path, shared: Path) -> dict[str, Path]:
-    """Article id -> file, from a TSV with ``id`` and ``path`` columns."""
-    out: dict[str, Path] = {}
+META_KEYS = ("publisher",)  # article metadata the records and the score depend on (part of the records cache key)
+COLLECTION_METADATA = "metadata.tsv"  # a collection's own metadata beside its texts: filename (stem), publisher
+
+
+class Manifest(dict[str, Path]):
+    """Article id -> file, and each article's metadata (``meta``: id -> {"publisher": ...})."""
+
+    def __init__(self, paths: Mapping[str, Path] | None = None, meta: Mapping[str, dict[str, str]] | None = None) -> None:
+        super().__init__(paths or {})
+        self.meta: dict[str, dict[str, str]] = dict(meta or {})
+
+
+class ArticleTexts(dict[str, str]):
+    """Article id -> text, and the metadata the articles carry (``meta``, see :data:`META_KEYS`)."""
+
+    def __init__(self, texts: Mapping[str, str] | None = None, meta: Mapping[str, dict[str, str]] | None = None) -> None:
+        super().__init__(texts or {})
+        self.meta: dict[str, dict[str, str]] = dict(meta or {})
+
+
+def collection_metadata(article: Path, stop: Path, cache: dict[Path, dict[str, dict[str, str]]] | None = None) -> dict[str, str]:
+    """The :data:`META_KEYS` of one article from its collection's ``metadata.tsv`` (a TSV with ``filename``, the file's
+    stem, and ``publisher`` columns) in the article's directory or one above it, up to ``stop``; empty without one."""
+    cache = {} if cache is None else cache
+    stop = stop.resolve()
+    folder = article.resolve().parent
+    while True:
+        table = folder / COLLECTION_METADATA
+        if table.is_file():
+            if table not in cache:
+                with open(table, encoding="utf-8", newline="") as f:
+                    rows = list(csv.DictReader(f, delimiter="\t"))
+                cache[table] = {r["filename"]: {k: r[k] for k in META_KEYS if r.get(k) and r[k] != "None"} for r in rows if r.get("filename")}
+            return cache[table].get(article.stem, {})
+        if folder == stop or folder.parent == folder or stop not in folder.parents:
+            return {}
+        folder = folder.parent
+
+
+def read_manifest(path: Path, repo: Path, shared: Path) -> Manifest:
+    """Article id -> file, from a TSV with ``id`` and ``path`` columns; an optional ``publisher`` column, else the
+    collection's ``metadata.tsv`` (:func:`collection_metadata`), gives each article's publisher."""
+    out = Manifest()
+    tables: dict[Path, dict[str, dict[str, str]]] = {}
     with open(path, encoding="utf-8", newline="") as f:
         for n, row in enumerate(csv.DictReader(f, delimiter="\t"), 2):
             if not row.get("id") or not row.get("path"):
                 raise CalibrationError(f"{path}:{n}: needs 'id' and 'path'")
             base = repo if row["id"].startswith("example/") else shared
-            out[row["id"]] = base / row["path"]
+            out[row["id"]] = file = base / row["path"]
+            meta = {k: row[k].strip() for k in META_KEYS if (row.get(k) or "").strip()}
+            if not meta and file.is_file():
+                meta = collection_metadata(file, base, tables)
+            if meta:
+                out.meta[row["id"]] = meta
     return out
 
 
-def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> dict[str, str]:
-    """The text of every rated article: from the ratings file (Label Studio rounds) or the manifest."""
-    texts: dict[str, str] = {}
+def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> ArticleTexts:
+    """The text of every rated article, from the ratings file (Label Studio rounds) or the manifest, with the
+    articles' metadata (the manifest's, else a ``publisher`` field of the ratings rows)."""
+    texts = ArticleTexts()
     missing: list[str] = []
     for rid in ratings.ids:
         if rid in ratings.texts:
@@ -57,6 +109,10 @@ def article_texts(ratings: RatingSet, manifest: Mapping[str, Path] | None) -> di
             texts[rid] = manifest[rid].read_text(encoding="utf-8")
         else:
             missing.append(rid)
+            continue
+        meta = getattr(manifest, "meta", {}).get(rid) or ratings.meta.get(rid)
+        if meta:
+            texts.meta[rid] = dict(meta)
     if missing:
         where = "the manifest (--articles)" if manifest is not None else "the ratings file (pass --articles)"
         raise CalibrationError(f"{len(missing)} rated article(s) not found in {where}: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
@@ -82,18 +138,32 @@ def pipeline_fingerprint(pipeline: Any) -> str:
     return digest.hexdigest()[:16]
 
 
+def article_meta(texts: Mapping[str, str], key: str, scoring: ScoringConfig | None = None) -> dict[str, str]:
+    """The :data:`META_KEYS` an article carries (``ArticleTexts.meta``), as strings; a publisher given as a key of the
+    scoring config's ``publishers`` ("wash-post") becomes the outlet's first name there ("The Washington Post"), so
+    the sources stage and the score read the same outlet."""
+    meta = getattr(texts, "meta", {}).get(key) or {}
+    out = {k: str(meta[k]) for k in META_KEYS if meta.get(k)}
+    if "publisher" in out and scoring is not None:
+        out["publisher"] = scoring.publisher_names(out["publisher"])[0]
+    return out
+
+
 def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | None, progress: bool = True) -> dict[str, dict[str, Any]]:
-    """Records for every article, reusing ``cache`` rows made from the same text by the same pipeline
-    (:func:`pipeline_fingerprint`) and appending new ones."""
+    """Records for every article, reusing ``cache`` rows made from the same text and metadata (``raw_meta``: the
+    publisher) by the same pipeline (:func:`pipeline_fingerprint`) and appending new ones."""
     records: dict[str, dict[str, Any]] = {}
     fingerprint = pipeline_fingerprint(pipeline) if cache is not None else ""
+    scoring = getattr(pipeline, "scoring_config", None)
+    metas = {k: article_meta(texts, k, scoring if isinstance(scoring, ScoringConfig) else None) for k in texts}
     if cache is not None and cache.is_file():
         for line in cache.read_text(encoding="utf-8").splitlines():
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a torn last line from an interrupted run: annotated again below
-            same = rec.get("raw_text") == texts.get(rec.get("id")) and rec.get("pipeline") == fingerprint
+            rid = rec.get("id")
+            same = rec.get("raw_text") == texts.get(rid) and rec.get("pipeline") == fingerprint and (rec.get("raw_meta") or {}) == metas.get(rid)
             if same and "error" not in rec:
                 records[rec["id"]] = rec
     todo = [k for k in texts if k not in records]
@@ -103,7 +173,7 @@ def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | Non
             with tqdm(total=len(todo), desc="annotating rated articles", unit="article", disable=not progress) as bar:
                 for i in range(0, len(todo), 8):
                     batch = todo[i : i + 8]
-                    prepared = [pipeline.prepare(Article(k, texts[k])) for k in batch]
+                    prepared = [pipeline.prepare(Article(k, texts[k], dict(metas[k]))) for k in batch]
                     ok = [p for p in prepared if isinstance(p, Article)]
                     done = iter(pipeline.process(ok)) if ok else iter(())
                     for k, p in zip(batch, prepared, strict=True):
@@ -111,6 +181,7 @@ def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | Non
                         if "error" in rec:
                             raise CalibrationError(f"article {k} could not be annotated: {rec['error']}")
                         rec["raw_text"] = texts[k]
+                        rec["raw_meta"] = metas[k]
                         rec["pipeline"] = fingerprint
                         records[k] = rec
                         if out is not None:
@@ -124,11 +195,18 @@ def annotated_records(texts: Mapping[str, str], pipeline: Any, cache: Path | Non
     return records
 
 
+def record_article(rec: Mapping[str, Any]) -> AnnotatedArticle:
+    """A cached record as the score sees it: with the metadata it was annotated with (``raw_meta``: the publisher)."""
+    doc = AnnotatedArticle.from_record(dict(rec))
+    doc.article.meta.update(rec.get("raw_meta") or {})
+    return doc
+
+
 def component_matrix(records: Sequence[Mapping[str, Any]], cfg: ScoringConfig, names: Sequence[str] = COMPONENTS) -> np.ndarray:
     """Rows: articles; columns: every registered component's value (weights play no part)."""
     rows = []
     for rec in records:
-        ctx = build_context(AnnotatedArticle.from_record(dict(rec)), cfg)
+        ctx = build_context(record_article(rec), cfg)
         rows.append([REGISTRY[n](ctx)["value"] for n in names])
     return np.array(rows, dtype=float)
 
@@ -175,7 +253,7 @@ def calibrate(
     drift = round(1.0 - sum(weights.values()), 4)  # rounding: put the remainder on the largest weight
     weights[max(weights, key=weights.get)] += drift
     weights = {k: round(v, 4) for k, v in weights.items()}
-    base_scores = [score_record(records[k], base)["overall"] for k in ids]
+    base_scores = [score_article(record_article(records[k]), base).overall for k in ids]
     fitted = ScoringConfig.from_dict({**base.to_dict(), "weights": weights, "calibration": {"raw": xs, "score": ys, "fitted_on": "fit"}})
     fitted_scores = [fitted.to_score(float(r)) for r in raw]
     components = {}

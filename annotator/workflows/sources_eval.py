@@ -52,16 +52,26 @@ class GoldArticle:
     annotator: str
     sources: list[GoldSource]
     not_sources: list[tuple[Range, str]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # what the collection says of the article: its publisher
 
 
 def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, adjudication: Path | None = None) -> dict[str, list[GoldArticle]]:
     """Article id -> its annotations, the gold first: the first annotator's by name unless ``adjudication`` names
-    another, with its merges applied (``data/sources-gold/adjudication.json``). Later entries are raw."""
+    another, with its decisions applied (``data/sources-gold/adjudication.json``: mentions and sources added, sources
+    merged, sources removed after the pooled review). Later entries are raw."""
+    from annotator.workflows.calibrate import collection_metadata
+
     paths: dict[str, tuple[str, Path]] = {}
+    metas: dict[str, dict[str, str]] = {}
+    tables: dict[Path, dict[str, dict[str, str]]] = {}
     with open(articles_path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             base = repo if row["id"].startswith("example/") else shared
             paths[row["id"]] = (row["split"], base / row["path"])
+            # the publisher as the collection's metadata.tsv gives it (PolNeAR has one); the pipeline names the outlet
+            meta = collection_metadata(base / row["path"], base, tables) if (base / row["path"]).is_file() else {}
+            if meta.get("publisher"):
+                metas[row["id"]] = {"publisher": meta["publisher"]}
     out: dict[str, list[GoldArticle]] = {}
     with open(gold_path, encoding="utf-8") as f:
         for line in f:
@@ -73,7 +83,9 @@ def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, ad
                 GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name") or "") for s in obj["sources"]
             ]
             not_sources = [(tuple(n["span"]), n.get("why", "other")) for n in obj.get("not_sources", [])]
-            out.setdefault(obj["article"], []).append(GoldArticle(obj["article"], split, path, obj["annotator"], sources, not_sources))
+            out.setdefault(obj["article"], []).append(
+                GoldArticle(obj["article"], split, path, obj["annotator"], sources, not_sources, metas.get(obj["article"], {}))
+            )
     decisions = json.loads(adjudication.read_text(encoding="utf-8")) if adjudication is not None and adjudication.is_file() else {}
     for article_id, versions in out.items():
         primary = decisions.get("primary", {}).get(article_id)
@@ -87,7 +99,7 @@ def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, ad
             return existing
         version = next(v for v in out[article] if v.annotator == annotator)
         sources = [GoldSource(s.type, s.count, s.secondhand, list(s.mentions), s.name) for s in version.sources]
-        copy = GoldArticle(version.id, version.split, version.path, annotator + "+adjudicated", sources, version.not_sources)
+        copy = GoldArticle(version.id, version.split, version.path, annotator + "+adjudicated", sources, version.not_sources, version.meta)
         out[article] = [copy] + [v for v in out[article] if v is not version] + [version]
         return copy
 
@@ -98,6 +110,7 @@ def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, ad
         else:
             s = add["source"]
             version.sources.append(GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name", "")))
+    dropped = [adjudicated_copy(r["article"], r["annotator"]).sources[r["source"]] for r in decisions.get("remove_sources", [])]
     for merge in decisions.get("merge", []):
         adjudicated = adjudicated_copy(merge["article"], merge["annotator"])
         before = adjudicated.sources
@@ -108,6 +121,9 @@ def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, ad
         merged.mentions.sort()
         drop = set(merge["sources"]) | {merge["into"]}
         adjudicated.sources = [merged] + [s for i, s in enumerate(before) if i not in drop]
+    for r, source in zip(decisions.get("remove_sources", []), dropped, strict=True):
+        version = adjudicated_copy(r["article"], r["annotator"])
+        version.sources = [s for s in version.sources if s is not source]
     return out
 
 
@@ -228,7 +244,7 @@ def evaluate_sources(
             raise FileNotFoundError(f"gold article {article_id}: {item.message}")
         raw = item.text
         cleaned = clean_text(raw, pipeline.cleaning_config) if pipeline.clean else None
-        prepared = pipeline.prepare(Article(article_id, raw, {"path": str(g.path)}))
+        prepared = pipeline.prepare(Article(article_id, raw, {"path": str(g.path), **g.meta}))
         if isinstance(prepared, RecordError):
             raise ValueError(f"gold article {article_id} was refused: {prepared.code}: {prepared.message}")
         record = pipeline.process([prepared])[0]
