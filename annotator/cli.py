@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -274,7 +275,10 @@ def eval_sources(
     shared: Annotated[Path, typer.Option("--shared", help="The shared data directory holding PolNeAR and the seed pages.", envvar="ANNOTATOR_SHARED")] = Path(
         "../shared"
     ),
-    split: Annotated[str, typer.Option("--split", help="tune, holdout or all.")] = "all",
+    split: Annotated[
+        str,
+        typer.Option("--split", help="A split of the gold set's articles.tsv (tune, holdout, fresh: articles no rule was read on), or all."),
+    ] = "all",
     model: ModelOption = None,
     kind_labels: Annotated[Path | None, typer.Option("--kind-labels", help="Hand-labelled cues for attribution-kind accuracy.")] = Path(
         "data/attribution-kinds/dev.tsv"
@@ -292,11 +296,13 @@ def eval_sources(
     from annotator.pipeline import ScorePipeline
     from annotator.workflows.sources_eval import annotator_agreement, evaluate_sources, load_gold, read_kind_labels
 
-    if split not in ("tune", "holdout", "all"):
-        fail(f"--split must be tune, holdout or all, got {split!r}")
     for needed in (gold_dir / "gold.jsonl", gold_dir / "articles.tsv"):
         if not needed.is_file():
             fail(f"{needed} not found (run from the checkout, or pass --gold)")
+    with open(gold_dir / "articles.tsv", encoding="utf-8", newline="") as f:
+        splits = sorted({row.get("split") or "" for row in csv.DictReader(f, delimiter="\t")} - {""})
+    if split != "all" and split not in splits:
+        fail(f"--split must be one of {', '.join(splits)} or all, got {split!r}")
     if not (shared / "data" / "polnear").is_dir():
         fail(f"{shared} does not hold data/polnear (pass --shared or set ANNOTATOR_SHARED)")
     repo = gold_dir.resolve().parent.parent

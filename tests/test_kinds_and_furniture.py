@@ -123,13 +123,17 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
-    """The end-to-end measurement on our gold set of every information source in 60 real articles (measured
-    P 0.901, R 0.901, type 0.910, count 0.955, kind 0.939 on this machine; holdout P 0.879; docs/sources.md)."""
+    """The end-to-end measurement on our gold set of every information source in 72 real articles (measured
+    on tune + holdout P 0.901, R 0.901, type 0.910, count 0.955, kind 0.939 on this machine; holdout P 0.879; on the 12
+    fresh articles no rule was read on P 0.845, R 0.759, type 0.883; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
-    assert metrics["articles"] == 60
-    assert metrics["precision"] >= 0.89 and metrics["recall"] >= 0.89
+    assert metrics["articles"] == 72
+    read = [metrics["by_split"][k] for k in ("tune", "holdout")]
+    matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
+    assert matched / pred >= 0.89 and matched / gold >= 0.89
+    assert metrics["by_split"]["fresh"]["precision"] >= 0.82 and metrics["by_split"]["fresh"]["recall"] >= 0.73
     assert metrics["type_accuracy"] >= 0.89 and metrics["count_accuracy"] >= 0.95
     assert metrics["attribution_kind"]["accuracy"] >= 0.93
     assert metrics["by_split"]["holdout"]["precision"] >= 0.865

@@ -8,6 +8,7 @@ mid-sentence or writes in lower case, evidence that a word is a surname or part 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import cached_property
 
 from annotator.sources.lexicon import SourceLexicon
@@ -24,6 +25,7 @@ class _DocContext:
     def __init__(self, text: str, lexicon: SourceLexicon) -> None:
         self.text = text
         self.lexicon = lexicon
+        self.outlets: list | None = None  # sources.outlets.outlet_mentions, computed once per text
         self._line_caseless: dict[int, bool] = {}
         self._org_evidence: dict[str, bool] = {}
         self._person_evidence: dict[str, bool] = {}
@@ -139,18 +141,22 @@ class _DocContext:
         return self._all_tokens
 
 
-_CONTEXTS: dict[tuple[int, int], _DocContext] = {}
+_CONTEXTS: OrderedDict[tuple[int, int], _DocContext] = OrderedDict()
+_CONTEXT_CACHE_SIZE = 128  # more than a pipeline batch (32 articles): the sources stage and the scorer share them
 
 
 def _context(text: str, lexicon: SourceLexicon) -> _DocContext:
-    """Small cache so typing many spans of one text (Label Studio, eval) builds the context once."""
+    """A small least-recently-used cache, so typing many spans of one text (Label Studio, eval) and reading its
+    outlets again in the scorer build the context once."""
     key = (id(text), id(lexicon))
     ctx = _CONTEXTS.get(key)
     if ctx is None or ctx.text is not text:
-        if len(_CONTEXTS) > 16:
-            _CONTEXTS.clear()
         ctx = _DocContext(text, lexicon)
         _CONTEXTS[key] = ctx
+        while len(_CONTEXTS) > _CONTEXT_CACHE_SIZE:
+            _CONTEXTS.popitem(last=False)
+    else:
+        _CONTEXTS.move_to_end(key)
     return ctx
 
 

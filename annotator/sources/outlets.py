@@ -52,6 +52,13 @@ def outlet_mentions(text: str, lexicon: SourceLexicon | None = None) -> list[Out
     its sentence, tested with the ``outlet_roles`` patterns of ``configs/sources.yaml``."""
     lex = lexicon or SourceLexicon.default()
     ctx = _context(text, lex)
+    if ctx.outlets is None:  # the sources stage and the scorer both ask
+        ctx.outlets = _outlet_mentions(text, ctx)
+    return list(ctx.outlets)
+
+
+def _outlet_mentions(text: str, ctx: _DocContext) -> list[OutletMention]:
+    lex = ctx.lexicon
     toks = ctx.all_tokens
     n = len(toks)
     found: list[OutletMention] = []

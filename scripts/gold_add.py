@@ -1,0 +1,102 @@
+#!/usr/bin/env python
+"""Add annotators' files to the sources gold set (data/sources-gold/).
+
+Annotators write mentions as the guideline asks (``{"line": L, "text": ..., "nth": k}``, GUIDELINES.md section 5);
+the gold stores character ranges into the raw article file. This turns one into the other, checks every mention
+(the text must occur ``nth`` times on that line), and appends the articles to ``articles.tsv`` under ``--split``
+and the annotations to ``gold.jsonl``. Articles already in the gold are refused.
+
+    .venv/bin/python scripts/gold_add.py ann_F1.jsonl ann_F2.jsonl --split fresh [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "data" / "sources-gold"
+
+
+def article_path(article_id: str, shared: Path) -> tuple[Path, str]:
+    """The raw file of an article id and its path as ``articles.tsv`` writes it (relative to its base)."""
+    collection, *rest = article_id.split("/")
+    if collection == "polnear":
+        rel = f"data/polnear/{rest[0]}/text/{rest[1]}.txt"
+        return shared / rel, rel
+    if collection == "seed":
+        rel = f"samples/seeds/{rest[0]}.txt"
+        return shared / rel, rel
+    if collection == "example":
+        rel = f"examples/{rest[0]}.txt"
+        return ROOT / rel, rel
+    raise ValueError(f"{article_id}: unknown collection {collection!r}")
+
+
+def to_range(lines: list[str], starts: list[int], mention: dict, where: str) -> list[int]:
+    """``{"line", "text", "nth"}`` -> ``[start, end)`` in the raw text."""
+    line, text, nth = int(mention["line"]), str(mention["text"]), int(mention.get("nth", 1))
+    if not 1 <= line <= len(lines):
+        raise ValueError(f"{where}: line {line} is outside the article")
+    pos = -1
+    for _ in range(nth):
+        pos = lines[line - 1].find(text, pos + 1)
+        if pos < 0:
+            raise ValueError(f"{where}: {text!r} does not occur {nth} time(s) on line {line}")
+    return [starts[line - 1] + pos, starts[line - 1] + pos + len(text)]
+
+
+def convert(obj: dict, shared: Path, where: str) -> tuple[dict, str]:
+    """One annotator's article object -> the gold.jsonl record (ranges), and the article's relative path."""
+    path, rel = article_path(obj["article"], shared)
+    raw = path.read_text(encoding="utf-8")
+    lines = raw.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    sources = []
+    for k, s in enumerate(obj.get("sources") or []):
+        ranges = [to_range(lines, starts, m, f"{where} source {k}") for m in s["mentions"]]
+        sources.append({**{f: s.get(f) for f in ("name", "type", "count", "secondhand")}, "mentions": ranges})
+    not_sources = []
+    for n in obj.get("not_sources") or []:
+        not_sources.append({"span": to_range(lines, starts, n, f"{where} not_source"), "why": n.get("why", "other")})
+    return {"article": obj["article"], "annotator": obj["annotator"], "sources": sources, "not_sources": not_sources}, rel
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, help="annotators' JSONL files (one article object per line)")
+    parser.add_argument("--split", required=True, help="split name for the new articles (e.g. fresh)")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data directory")
+    args = parser.parse_args()
+    with open(GOLD / "articles.tsv", encoding="utf-8", newline="") as f:
+        known = {row["id"] for row in csv.DictReader(f, delimiter="\t")}
+    records, rows = [], {}
+    for file in args.files:
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            if obj["article"] in known:
+                print(f"{file}:{n}: {obj['article']} is already in the gold set", file=sys.stderr)
+                return 1
+            record, rel = convert(obj, args.shared, f"{file}:{n}")
+            records.append(record)
+            rows[obj["article"]] = rel
+    with open(GOLD / "gold.jsonl", "a", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with open(GOLD / "articles.tsv", "a", encoding="utf-8") as f:
+        for article_id, rel in rows.items():
+            f.write(f"{article_id}\t{args.split}\t{rel}\n")
+    print(f"added {len(records)} annotations of {len(rows)} articles to {GOLD} (split {args.split})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
