@@ -81,6 +81,7 @@ class FurnitureRules(StrictModel):
     credit_patterns: list[Pattern]
     name_line_max_words: IntRange(1, 20)
     deck_max_words: IntRange(0, 100)
+    caps_subhead_max_words: IntRange(0, 100)
 
 
 class Stories(StrictModel):

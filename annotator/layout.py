@@ -8,7 +8,8 @@ and uncleaned text alike; every pattern lives in ``configs/cleaning.yaml`` (``fu
 
 The rule: the first line is the **title** when it is short and not the only line (or equals the input's own
 title); lines after it and before the first body line (within ``lead_max_lines``) are **sub-headings** or
-**bylines** (a short line right after the title is a deck, a sub-heading, even with a full stop); a
+**bylines** (a short line right after the title is a deck, a sub-heading, even with a full stop; a short line in
+capitals inside the body, or a run-in heading in capitals before a dash opening a paragraph, is one too); a
 **dateline** opening the first body line is marked up to its dash or colon; **credit** lines ("Reporting by
 ...", "... contributed to this report") are marked wherever they are.
 """
@@ -89,13 +90,15 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
     elif bare_dateline:
         mark(0, "dateline")
     lead_start = 1 if (is_title or bare_dateline) else 0
-    window = range(lead_start, min(len(lines), lead_start + rules.lead_max_lines + 1))
+    first_body = next((i for i in range(lead_start, len(lines)) if _is_body(lines[i][2].strip(), cfg)), len(lines))
+    # a dateline opens the first body line at the latest ("WALLACE:" in a transcript's later lines is a speaker)
+    window = range(lead_start, min(len(lines), lead_start + rules.lead_max_lines + 1, first_body + 1))
     dated = next(((i, d) for i in window if (d := _dateline(lines[i], pats)) is not None), None)
     if dated is not None:
         body = dated[0]  # everything between the title and a dateline-led line is lead: sub-headings, bylines
         out.append(dated[1])
     else:
-        body = next((i for i in range(lead_start, len(lines)) if _is_body(lines[i][2].strip(), cfg)), len(lines))
+        body = first_body
     for i in range(lead_start, min(body, lead_start + rules.lead_max_lines)):
         line = lines[i][2].strip()
         if any(p.fullmatch(line) for p in pats.bylines) or _name_line(line, rules.name_line_max_words):
@@ -108,8 +111,33 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
         line = lines[i][2].strip()
         if any(p.fullmatch(line) for p in pats.credits):
             mark(i, "credit")
+        elif i >= body and _caps_subhead(line, rules.caps_subhead_max_words):
+            mark(i, "subhead")
+        elif i >= body and (run := _run_in_heading(line, rules.caps_subhead_max_words)):
+            start, _, raw = lines[i]
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Furniture(start + lead, start + lead + run, "subhead"))
     unique = {(f.start, f.end): f for f in out}
     return sorted(unique.values(), key=lambda f: (f.start, f.end))
+
+
+def _caps_subhead(line: str, max_words: int) -> bool:
+    """A sub-heading inside the body: a short line in capitals only, with no sentence ending."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters) and _n_words(line) <= max_words and not _SENTENCE_END.search(line)
+
+
+_RUN_IN = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[—–]\s")
+
+
+def _run_in_heading(line: str, max_words: int) -> int:
+    """Length of a run-in heading in capitals opening a paragraph ("THE BOARD HAS ASKED HIM — The ..."): two to
+    ``max_words`` words before a dash; 0 when there is none."""
+    m = _RUN_IN.match(line)
+    if m is None or not 2 <= _n_words(m.group(1)) <= max_words:
+        return 0
+    letters = [c for c in m.group(1) if c.isalpha()]
+    return len(m.group(1)) if len(letters) > 1 and all(c.isupper() for c in letters) else 0
 
 
 def _deck(lines: list[tuple[int, int, str]], i: int, max_words: int) -> bool:

@@ -123,17 +123,18 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
-    """The end-to-end measurement on our gold set of every information source in 72 real articles (measured
-    on tune + holdout P 0.901, R 0.901, type 0.910, count 0.955, kind 0.939 on this machine; holdout P 0.879; on the 12
-    fresh articles no rule was read on P 0.845, R 0.759, type 0.883; docs/sources.md)."""
+    """The end-to-end measurement on our gold set of every information source in 84 real articles (measured on this
+    machine: tune + holdout P 0.899, R 0.903, type 0.908; fresh P 0.861, R 0.785; fresh2 P 0.720, R 0.867; all 84
+    P 0.862, R 0.883, type 0.898, count 0.962; kind 0.939; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
-    assert metrics["articles"] == 72
+    assert metrics["articles"] == 84
     read = [metrics["by_split"][k] for k in ("tune", "holdout")]
     matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
-    assert matched / pred >= 0.89 and matched / gold >= 0.89
-    assert metrics["by_split"]["fresh"]["precision"] >= 0.82 and metrics["by_split"]["fresh"]["recall"] >= 0.73
+    assert matched / pred >= 0.885 and matched / gold >= 0.89
+    assert metrics["by_split"]["fresh"]["precision"] >= 0.83 and metrics["by_split"]["fresh"]["recall"] >= 0.75
+    assert metrics["by_split"]["fresh2"]["precision"] >= 0.69 and metrics["by_split"]["fresh2"]["recall"] >= 0.84
     assert metrics["type_accuracy"] >= 0.89 and metrics["count_accuracy"] >= 0.95
     assert metrics["attribution_kind"]["accuracy"] >= 0.93
     assert metrics["by_split"]["holdout"]["precision"] >= 0.865

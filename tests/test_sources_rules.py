@@ -255,3 +255,49 @@ def test_the_article_joins_the_outlet_named_before_it() -> None:
     text = "The Valley Ledger reported the fund shrank. The article said the mayor knew."
     sources = analyze_sources(story(text, ["The Valley Ledger", "The article"], cue="said"))
     assert [len(s.mentions) for s in sources] == [2]
+
+
+def test_a_name_ending_in_an_organisation_word_is_a_body() -> None:
+    text = "The Republican Harbour Committee noted the vote on its website."
+    m = describe_span(text, Span("T1", 0, 32, "SOURCE", text[:32]))
+    assert (m.type, m.name) == ("NAMED_ORGANIZATION", "Republican Harbour Committee")
+    assert _mention("Committee Chairman Anna Holm").type == "NAMED_PERSON"
+
+
+def test_where_a_person_is_from_or_what_they_did_is_no_list_of_names() -> None:
+    phrases = (
+        "Jonas Wik, of Springfield, Va.,",
+        "the Rev. Jonas Wik, of Harbour Street Baptist Church",
+        "Mayor Jonas Wik, opening the Harbour Museum of Maritime History and Culture",
+    )
+    for phrase in phrases:
+        m = _mention(phrase)
+        assert (m.type, m.count) == ("NAMED_PERSON", 1), phrase
+    assert _mention("France, Spain and Italy").count == 3
+    assert _mention("Jane Roe, Ann Poe and Mia Lund").count == 3
+
+
+def test_one_document_by_two_authors_is_one_document() -> None:
+    m = _mention("a 2014 study by Harvard and the University of Lund")
+    assert (m.type, m.count) == ("DOCUMENT", 1)
+
+
+def test_a_common_outlet_word_opening_a_longer_name_is_no_outlet() -> None:
+    text = "Later the National Harbour Museum said it would close."
+    start = text.index("the National")
+    end = text.index(" said")
+    m = describe_span(text, Span("T1", start, end, "SOURCE", text[start:end]))
+    assert m.type == "NAMED_ORGANIZATION" and not m.secondhand
+    text = "Later the Times said it would close."
+    assert describe_span(text, Span("T1", 6, 15, "SOURCE", "the Times")).type == "MEDIA_OUTLET"
+
+
+def test_a_nested_speaker_with_an_adverb_and_another_verb_of_telling() -> None:
+    text = "The harbour office said that Governor Anna Holm has long called for lower fees."
+    content = "that Governor Anna Holm has long called for lower fees"
+    sources = analyze_sources(_with_content(text, "The harbour office", "said", content))
+    assert any(s.name == "Anna Holm" and s.mentions[0].derived == "nested" for s in sources)
+    # an ordinary verb after the name is no act of telling
+    text = "The harbour office said that Governor Anna Holm has long favoured lower fees."
+    sources = analyze_sources(_with_content(text, "The harbour office", "said", "that Governor Anna Holm has long favoured lower fees"))
+    assert not any(s.name == "Anna Holm" for s in sources)

@@ -145,9 +145,10 @@ def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
 
 
 def _common_opening(name: str, lex: SourceLexicon) -> bool:
-    """A capitalised first word that is an ordinary word ("The", "It", "Officials"), not a name."""
+    """A capitalised first word that is an ordinary word ("The", "It", "Officials"), not a name or a title before
+    one ("Governor Anna Holm")."""
     first = name.split()[0].lower()
-    return first in lex.pronouns or lex.is_common_word(first)
+    return (first in lex.pronouns or lex.is_common_word(first)) and not (first in lex.titles and len(name.split()) > 1)
 
 
 def antecedent_ranges(text: str, relatives: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:

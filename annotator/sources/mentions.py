@@ -317,6 +317,8 @@ def _analyse_conjunction(toks: list[Tok], ctx: _DocContext) -> _Part:
             last.roles = last.roles | {s.head for s in subs[:-1] if s.head}
             last.affiliation = last.affiliation or next((s.affiliation for s in subs[:-1] if s.affiliation), None)
             return last
+        if first.type == DOCUMENT and any(s.type != DOCUMENT for s in subs[1:]):
+            return first  # "a study by Harvard and the University of California": one document, two authors
         if all(s.named for s in subs):
             counts = [s.count for s in subs]
             total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
@@ -444,7 +446,7 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
     first = parts[0]
     if len(parts) == 1:
         chosen = first
-    elif all(p.named for p in parts) and not any(p.starts_appositive for p in parts[1:]):
+    elif all(_list_item(p, ptoks, first, lex) for p, ptoks in zip(parts[1:], toks[1:], strict=False)) and first.named:
         chosen = first
         counts = [p.count for p in parts]
         chosen.count = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
@@ -514,6 +516,15 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
         key=chosen.key,
     )
     return m
+
+
+def _list_item(p: _Part, ptoks: list[Tok], first: _Part, lex: SourceLexicon) -> bool:
+    """A comma part that continues a list of names ("France, Spain and Italy", "Jane Roe, Ann Poe"): a name of the
+    first one's type, opening on a capital or a determiner. "of Springfield", "Va." after a person, or "dedicating
+    the National Museum" say where the person is from or what they did."""
+    lead = ptoks[0]
+    determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"]
+    return p.named and not p.starts_appositive and p.type == first.type and (lead.cap or lead.low in determiners)
 
 
 def _finish(m: Mention, lex: SourceLexicon) -> Mention:

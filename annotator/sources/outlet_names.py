@@ -79,6 +79,8 @@ def _lexicon_outlet_at(toks: list[Tok], i: int, lex: SourceLexicon) -> tuple[int
                 continue
         if canonical.lower() in lex.words["outlets_only_with_magazine"] and not (i + k < n and toks[i + k].low == "magazine"):
             return None  # "Time" only as "Time magazine"
+        if k == 1 and words[0].low in lex.words["outlet_words_needing_the"] and i + k < n and toks[i + k].cap and toks[i + k].text[0].isalpha():
+            continue  # "the National Museum", "the Post Office": the common word opens a longer name
         return i + k, canonical
     return None
 

@@ -530,7 +530,10 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
         part.name_tokens = (name_low[0],)
         part.count, part.plural = 1, False
         return part
-    if speaker_label or (person_cue and not (org_keyword and last_title < 0)):
+    # a name ending in an organisation keyword is a body, whatever title-like word opens it ("Republican National
+    # Committee", "the House Armed Services Committee"); "Committee Chairman Jane Roe" ends in a name
+    org_head = bool(name_low) and name_low[-1] in lex.words["organization_keywords"]
+    if speaker_label or (person_cue and not ((org_keyword and last_title < 0) or org_head)):
         kind = NAMED_PERSON
     elif org_alias or org_keyword or place or acronym or the_before or org_noun_before:
         kind = NAMED_ORGANIZATION

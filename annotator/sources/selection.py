@@ -19,6 +19,8 @@ The word lists are in ``configs/sources.yaml`` (``selection``).
 
 from __future__ import annotations
 
+import re
+
 from annotator.sources.lexicon import ANONYMOUS_TYPES, REFERENCE, SourceLexicon
 from annotator.sources.mentions import Mention
 from annotator.sources.tokens import _split_words
@@ -84,7 +86,10 @@ def passive_recipient(text: str, source_end: int, cue_start: int, cue_end: int, 
     return False
 
 
+_SHARE_OF_TEN = re.compile(r"\b(?:\w+|\d+)\s+(?:of|in)\s+(?:10|ten)\b", re.IGNORECASE)
+
+
 def poll_share(m: Mention, lex: SourceLexicon) -> bool:
-    """ "46 percent said", "another 19 percent": a share of a poll's respondents (``words.share_heads``) is the
-    poll's data, not a source of its own."""
-    return not m.pronoun and m.head in lex.words["share_heads"]
+    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters": a share of a poll's respondents
+    (``words.share_heads``, or "N of/in 10") is the poll's data, not a source of its own."""
+    return not m.pronoun and (m.head in lex.words["share_heads"] or bool(_SHARE_OF_TEN.search(m.text)))
