@@ -165,9 +165,9 @@ _NAME_BEFORE_APPOSITION = re.compile(r"((?:[A-Z][\w.'â€™-]*\s+){1,4}[A-Z][\w.'â€
 
 
 def name_in_apposition(text: str, m: Mention, ctx: _DocContext) -> int | None:
-    """Where the name starts when a singular description stands in apposition right after one ("Ildefonso
-    Guajardo Villarreal, [the Mexican secretary of the economy,] came to talk"): the tagger marked only the
-    description, but the source is the named person. None when no person's name stands there."""
+    """Where the name starts when a singular description stands in apposition right after one ("Odile Marchetti,
+    [the regional transport secretary,] came to the depot"): the tagger marked only the description, but the source
+    is the named person. None when no person's name stands there."""
     if m.pronoun or m.plural or m.type not in (ANONYMOUS_DESCRIBED, REFERENCE) or not _DETERMINER_START.match(m.text):
         return None
     before = text[max(0, m.start - ctx.lexicon.selection["apposition_name_chars"]) : m.start]
