@@ -403,6 +403,9 @@ def _format_sources(m: dict, with_errors: bool) -> str:
     lines += [row(f"  {k}", v) for k, v in m["by_split"].items()] + [row(f"  {k}", v) for k, v in m["by_collection"].items()]
     agreement = m["annotator_agreement"]
     lines.append(row("annotators", agreement) + f"   ({agreement['articles']} doubly annotated articles)")
+    for split, part in (agreement.get("by_split") or {}).items():
+        if len(agreement["by_split"]) > 1:
+            lines.append(row(f"  {split}", part) + f"   ({part['articles']} articles)")
     if "attribution_kind" in m:
         k = m["attribution_kind"]
         lines.append(f"attribution kind: {k['accuracy']} on {k['cues']} labelled cues (information vs stance)")

@@ -4,9 +4,12 @@
 Annotators write mentions as the guideline asks (``{"line": L, "text": ..., "nth": k}``, GUIDELINES.md section 5);
 the gold stores character ranges into the raw article file. This turns one into the other, checks every mention
 (the text must occur ``nth`` times on that line), and appends the articles to ``articles.tsv`` under ``--split``
-and the annotations to ``gold.jsonl``. Articles already in the gold are refused.
+and the annotations to ``gold.jsonl``. Articles already in the gold are refused, unless ``--second``: then every
+article must already be there, and the files add a second annotator's version (the gold stays the first
+annotator's by name; ``eval-sources`` reports agreement between the two).
 
     .venv/bin/python scripts/gold_add.py ann_F1.jsonl ann_F2.jsonl --split fresh [--shared ../shared]
+    .venv/bin/python scripts/gold_add.py ann_F7.jsonl --second
 """
 
 from __future__ import annotations
@@ -71,9 +74,12 @@ def convert(obj: dict, shared: Path, where: str) -> tuple[dict, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, help="annotators' JSONL files (one article object per line)")
-    parser.add_argument("--split", required=True, help="split name for the new articles (e.g. fresh)")
+    parser.add_argument("--split", help="split name for the new articles (e.g. fresh)")
+    parser.add_argument("--second", action="store_true", help="second annotations of articles already in the gold")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data directory")
     args = parser.parse_args()
+    if bool(args.split) == args.second:
+        parser.error("give --split for new articles, or --second for second annotations")
     with open(GOLD / "articles.tsv", encoding="utf-8", newline="") as f:
         known = {row["id"] for row in csv.DictReader(f, delimiter="\t")}
     records, rows = [], {}
@@ -82,8 +88,9 @@ def main() -> int:
             if not line.strip():
                 continue
             obj = json.loads(line)
-            if obj["article"] in known:
-                print(f"{file}:{n}: {obj['article']} is already in the gold set", file=sys.stderr)
+            if (obj["article"] in known) != args.second:
+                why = "is already in the gold set" if not args.second else "is not in the gold set yet"
+                print(f"{file}:{n}: {obj['article']} {why}", file=sys.stderr)
                 return 1
             record, rel = convert(obj, args.shared, f"{file}:{n}")
             records.append(record)
@@ -91,10 +98,11 @@ def main() -> int:
     with open(GOLD / "gold.jsonl", "a", encoding="utf-8") as f:
         for record in records:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    with open(GOLD / "articles.tsv", "a", encoding="utf-8") as f:
-        for article_id, rel in rows.items():
-            f.write(f"{article_id}\t{args.split}\t{rel}\n")
-    print(f"added {len(records)} annotations of {len(rows)} articles to {GOLD} (split {args.split})")
+    if not args.second:
+        with open(GOLD / "articles.tsv", "a", encoding="utf-8") as f:
+            for article_id, rel in rows.items():
+                f.write(f"{article_id}\t{args.split}\t{rel}\n")
+    print(f"added {len(records)} annotations of {len(rows)} articles to {GOLD} ({'second annotations' if args.second else 'split ' + args.split})")
     return 0
 
 

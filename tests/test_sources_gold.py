@@ -50,3 +50,24 @@ def test_a_source_the_pooled_review_rejected_is_removed_after_merges(tmp_path: P
     versions = load_gold(tmp_path / "gold.jsonl", tmp_path / "articles.tsv", tmp_path, tmp_path, tmp_path / "adjudication.json")["example/bridge"]
     assert [(s.type, s.mentions) for s in versions[0].sources] == [("NAMED_PERSON", [(0, 14), (44, 48)])]
     assert len(versions[-1].sources) == 3  # the raw annotation keeps it
+
+
+def test_annotator_agreement_is_reported_per_split(tmp_path: Path) -> None:
+    from annotator.workflows.sources_eval import annotator_agreement
+
+    text = "Mayor Ana Ruiz said the bridge would close. Two engineers said so too."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "articles.tsv").write_text("id\tsplit\tpath\nexample/a\ttune\ta.txt\nexample/b\tfresh\tb.txt\n", encoding="utf-8")
+    both = [_source("NAMED_PERSON", 0, 14), _source("ANONYMOUS_DESCRIBED", 44, 57)]
+    rows = [
+        {"article": "example/a", "annotator": "G1", "sources": both},
+        {"article": "example/a", "annotator": "G2", "sources": both[:1]},
+        {"article": "example/b", "annotator": "F1", "sources": both},
+        {"article": "example/b", "annotator": "F7", "sources": both},
+    ]
+    (tmp_path / "gold.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    gold = load_gold(tmp_path / "gold.jsonl", tmp_path / "articles.tsv", tmp_path, tmp_path)
+    agreement = annotator_agreement(gold)
+    assert agreement["articles"] == 2 and agreement["matched"] == 3
+    assert agreement["by_split"]["tune"]["recall"] == 0.5 and agreement["by_split"]["fresh"]["recall"] == 1.0

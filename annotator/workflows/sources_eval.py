@@ -277,9 +277,11 @@ def evaluate_sources(
 
 
 def annotator_agreement(gold: dict[str, list[GoldArticle]]) -> dict[str, Any]:
-    """The same measures between two annotators of the doubly annotated articles (the first as 'predicted')."""
+    """The same measures between two annotators of the doubly annotated articles (the second as 'predicted'), in
+    all and per split: how far two people reading the same guideline agree, the ceiling for any figure above."""
     tally = _Tally()
-    n = 0
+    by_split: dict[str, _Tally] = {}
+    counts: dict[str, int] = {}
     for versions in gold.values():
         raw = sorted((v for v in versions if not v.annotator.endswith("+adjudicated")), key=lambda v: v.annotator)
         if len(raw) < 2:
@@ -288,5 +290,7 @@ def annotator_agreement(gold: dict[str, list[GoldArticle]]) -> dict[str, Any]:
         pred = [{"type": s.type, "count": s.count, "secondhand": s.secondhand, "ranges": s.mentions, "name": s.name} for s in second.sources]
         t, _ = compare(pred, first.sources)
         tally.add(t)
-        n += 1
-    return {"articles": n, **tally.summary()}
+        by_split.setdefault(first.split, _Tally()).add(t)
+        counts[first.split] = counts.get(first.split, 0) + 1
+    splits = {k: {"articles": counts[k], **v.summary()} for k, v in sorted(by_split.items())}
+    return {"articles": sum(counts.values()), **tally.summary(), "by_split": splits}
