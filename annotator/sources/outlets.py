@@ -242,8 +242,7 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
         elif m.secondhand and publisher is not None:
             # the reporting outlet named inside a mention is not relaying: its own earlier report ("a Reuters
             # investigation last year"), someone who worked "at the Courier's request"
-            own = [f for f in outlets if m.start <= f.start and f.end <= m.end]
-            if own and all(same_outlet(f.name, publisher) for f in own):
+            if inside and all(same_outlet(f.name, publisher) for f in inside):
                 m.secondhand = False
     cue_spans = {a.cue: a.source for a in doc.attributions if a.cue and a.source}
     cues = [(s.start, s.end, cue_spans[s.id]) for s in doc.spans if s.id in cue_spans]
