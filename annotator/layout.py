@@ -121,10 +121,15 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
     return sorted(unique.values(), key=lambda f: (f.start, f.end))
 
 
+def _in_capitals(text: str) -> bool:
+    """At least two letters, every one upper case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
 def _caps_subhead(line: str, max_words: int) -> bool:
     """A sub-heading inside the body: a short line in capitals only, with no sentence ending."""
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) > 1 and all(c.isupper() for c in letters) and _n_words(line) <= max_words and not _SENTENCE_END.search(line)
+    return _in_capitals(line) and _n_words(line) <= max_words and not _SENTENCE_END.search(line)
 
 
 _RUN_IN = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[—–]\s")
@@ -136,8 +141,7 @@ def _run_in_heading(line: str, max_words: int) -> int:
     m = _RUN_IN.match(line)
     if m is None or not 2 <= _n_words(m.group(1)) <= max_words:
         return 0
-    letters = [c for c in m.group(1) if c.isalpha()]
-    return len(m.group(1)) if len(letters) > 1 and all(c.isupper() for c in letters) else 0
+    return len(m.group(1)) if _in_capitals(m.group(1)) else 0
 
 
 def _deck(lines: list[tuple[int, int, str]], i: int, max_words: int) -> bool:

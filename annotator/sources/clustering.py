@@ -325,7 +325,8 @@ def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
         if m.key and m.key == other.key:
             return True
         a, b = _org_words(m, lex), _org_words(other, lex)
-        if a and b and (a == b or _is_acronym_of(m.name, b) or _is_acronym_of(other.name, a)):
+        skipped = lex.words["acronym_skipped_words"]
+        if a and b and (a == b or _is_acronym_of(m.name, b, skipped) or _is_acronym_of(other.name, a, skipped)):
             return True
         if (m.acronym or other.acronym) and {m.acronym, m.name.replace(".", "")} & {other.acronym, other.name.replace(".", "")} - {""}:
             return True  # "the Alliance to Protect Our Rivers (APOR)" ... "APOR"
@@ -354,18 +355,15 @@ def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _is_acronym_of(short: str, words: tuple[str, ...]) -> bool:
+def _is_acronym_of(short: str, words: tuple[str, ...], skipped: frozenset[str] = frozenset()) -> bool:
     """ "ACLU" of "American Civil Liberties Union"; small words may be skipped ("AROS" of "Alliance to Reclaim
-    Our Schools") or not ("NAACP")."""
+    Our Schools"; ``skipped``: ``words.acronym_skipped_words``) or not ("NAACP")."""
     letters = short.replace(".", "").replace(" ", "")
     if len(letters) < 2 or not letters.isupper():
         return False
     initials = "".join(w[0] for w in words if w)
-    content = "".join(w[0] for w in words if w and w not in _ACRONYM_SKIPPED)
+    content = "".join(w[0] for w in words if w and w not in skipped)
     return letters.lower() in (initials, content)
-
-
-_ACRONYM_SKIPPED = frozenset({"to", "in", "on", "at", "by", "with", "from"})
 
 
 def _same_doc_kind(a: str, b: str, lex: SourceLexicon) -> bool:

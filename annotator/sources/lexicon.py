@@ -69,6 +69,7 @@ _WORD_LIST_KEYS = (
     "companion_openers",
     "own_work_nouns",
     "outlet_work_nouns",
+    "acronym_skipped_words",
     "plural_only",
     "name_particles",
     "name_article_prefixes",

@@ -170,11 +170,11 @@ def name_in_apposition(text: str, m: Mention, ctx: _DocContext) -> int | None:
     is the named person. None when no person's name stands there."""
     if m.pronoun or m.plural or m.type not in (ANONYMOUS_DESCRIBED, REFERENCE) or not _DETERMINER_START.match(m.text):
         return None
-    before = text[max(0, m.start - ctx.lexicon.selection["apposition_name_chars"]) : m.start]
+    lex = ctx.lexicon
+    before = text[max(0, m.start - lex.selection["apposition_name_chars"]) : m.start]
     found = _NAME_BEFORE_APPOSITION.search(before)
     if found is None:
         return None
-    lex = ctx.lexicon
     base = m.start - len(before)
     words = list(re.finditer(r"\S+", found.group(1)))
     while words and (words[0].group().lower() in lex.words["function_words"] or lex.is_common_word(words[0].group().lower())):
