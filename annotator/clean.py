@@ -79,6 +79,7 @@ class FurnitureRules(StrictModel):
     dateline_patterns: list[Pattern]
     byline_patterns: list[Pattern]
     credit_patterns: list[Pattern]
+    entry_marker_patterns: list[Pattern]
     name_line_max_words: IntRange(1, 20)
     deck_max_words: IntRange(0, 100)
     caps_subhead_max_words: IntRange(0, 100)

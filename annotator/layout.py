@@ -11,7 +11,8 @@ title); lines after it and before the first body line (within ``lead_max_lines``
 **bylines** (a short line right after the title is a deck, a sub-heading, even with a full stop; a short line in
 capitals inside the body, or a run-in heading in capitals before a dash opening a paragraph, is one too); a
 **dateline** opening the first body line is marked up to its dash or colon; **credit** lines ("Reporting by
-...", "... contributed to this report") are marked wherever they are.
+...", "... contributed to this report") and the **entry** markers of a live page (a line that is only a time or a
+separator: "2:45 p.m.", "___") are marked wherever they are.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Furniture:
 
     start: int
     end: int
-    kind: str  # title | subhead | byline | dateline | credit
+    kind: str  # title | subhead | byline | dateline | credit | entry
 
     def to_dict(self) -> dict[str, int | str]:
         return {"start": self.start, "end": self.end, "kind": self.kind}
@@ -42,6 +43,7 @@ class _Patterns:
     datelines: tuple[re.Pattern[str], ...]
     bylines: tuple[re.Pattern[str], ...]
     credits: tuple[re.Pattern[str], ...]
+    entries: tuple[re.Pattern[str], ...]
 
 
 _COMPILED: dict[int, _Patterns] = {}
@@ -55,6 +57,7 @@ def _patterns(cfg: CleaningConfig) -> _Patterns:
             tuple(re.compile(p) for p in raw.dateline_patterns),
             tuple(re.compile(p, re.IGNORECASE) for p in raw.byline_patterns),
             tuple(re.compile(p, re.IGNORECASE) for p in raw.credit_patterns),
+            tuple(re.compile(p, re.IGNORECASE) for p in raw.entry_marker_patterns),
         )
     return _COMPILED[key]
 
@@ -111,6 +114,8 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
         line = lines[i][2].strip()
         if any(p.fullmatch(line) for p in pats.credits):
             mark(i, "credit")
+        elif any(p.fullmatch(line) for p in pats.entries):
+            mark(i, "entry")
         elif i >= body and _caps_subhead(line, rules.caps_subhead_max_words):
             mark(i, "subhead")
         elif i >= body and (run := _run_in_heading(line, rules.caps_subhead_max_words)):

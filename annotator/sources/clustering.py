@@ -115,10 +115,11 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
 def _join_lede_description(entities: list[_Entity], doc: AnnotatedArticle | None, lex: SourceLexicon) -> None:
     """A story that opens on a person described by a title ("A former party chairman says ...", "The Democratic
     nominee attacked ...") names that person soon after: news ledes introduce the person before the name. Such a
-    description, when it is the first person outside page furniture (only bodies and documents before it), joins the first named person whose
-    first mention follows within ``lede_window`` characters. Titles of people who speak for someone else and often
-    stay unnamed (a spokesman, a lawyer, an aide: ``words.proxy_voice_heads``) stay anonymous, as do "official",
-    "source" and the like, which are not titles."""
+    description, when it is the first person outside page furniture (only bodies and documents before it), joins the
+    first named person whose first mention follows within ``lede_window`` characters. Each entry of a live page (after
+    an entry marker such as "2:45 p.m.", ``layout``) opens like a story of its own, so it is read as one. Titles of
+    people who speak for someone else and often stay unnamed (a spokesman, a lawyer, an aide:
+    ``words.proxy_voice_heads``) stay anonymous, as do "official", "source" and the like, which are not titles."""
     if not lex.lede_window or not entities:
         return
     furniture = (doc.article.meta.get("furniture") or []) if doc is not None else []
@@ -128,6 +129,13 @@ def _join_lede_description(entities: list[_Entity], doc: AnnotatedArticle | None
         if body:
             firsts.append((min(body, key=lambda x: x.start), e))
     firsts.sort(key=lambda pair: pair[0].start)
+    bounds = [0, *sorted(f.end for f in furniture if f.kind == "entry")]
+    for lo, hi in zip(bounds, [*bounds[1:], len(doc.text) + 1 if doc is not None else 10**12], strict=True):
+        _join_in_lede([(m, e) for m, e in firsts if lo <= m.start < hi], entities, lex)
+
+
+def _join_in_lede(firsts: list[tuple[Mention, _Entity]], entities: list[_Entity], lex: SourceLexicon) -> None:
+    """Within one story or entry (entities by first mention, in order): the lede title joins the first named person."""
     lede: tuple[Mention, _Entity] | None = None
     for m, e in firsts:
         if e.type == NAMED_PERSON:
@@ -213,11 +221,20 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 if m.count is not None and _other_count(m.count, e):
                     continue  # "five people" ... "nine people": two counted groups
                 return e
+        if not m.plural and m.count in (None, 1) and _POSSESSIVE.search(m.text) and m.head in lex.words["person_nouns"] | set(lex.titles):
+            # "Obama's former campaign strategist", "the county's tax commissioner": a possessive names one
+            # particular person, who may be the one just named
+            named = _nearest_named_person(m, recent, lex)
+            if named is not None:
+                return named
         return _repeated_group(m, recent, lex)
     # REFERENCE
     if m.pronoun is None:
         return _resolve_description(m, recent, lex)
     return _resolve_pronoun(m, recent, lex)
+
+
+_POSSESSIVE = re.compile(r"\w[’']s\s|^(?:his|her|their|its)\s", re.IGNORECASE)
 
 
 def _other_count(count: int, e: _Entity) -> bool:
@@ -348,7 +365,8 @@ def _country_of(words: tuple[str, ...], lex: SourceLexicon) -> str | None:
 
 def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
     """Name words without articles and, for outlets, without descriptor nouns ("newspaper", "news agency")."""
-    words = [w for w in re.split(r"[\s]+", m.name.lower()) if w and w not in ("the", "of", "for", "and", "&", "a")]
+    words = [re.sub(r"[’']s$", "", w) for w in re.split(r"[\s]+", m.name.lower())]  # "Trump’s campaign" is "the Trump campaign"
+    words = [w for w in words if w and w not in ("the", "of", "for", "and", "&", "a")]
     if m.type == MEDIA_OUTLET:
         descriptors = {w for d in lex.words["outlet_descriptors"] | lex.words["outlet_descriptors_after"] for w in d.split()}
         words = [w for w in words if w not in descriptors] or words
@@ -418,13 +436,22 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
     if m.head in lex.words["other_person_heads"] or m.head in lex.words["group_nouns"]:
         return None
     own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
+    office_taken = False
     for e in recent:
         if m.start - e.last.end > lex.pronoun_window:
             break
         if e.type == NAMED_PERSON and not e.plural:
             if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
                 return None
+            titled = {r for x in e.mentions if x.type == NAMED_PERSON for r in x.roles} & set(lex.titles)  # "Justice X"
+            setting = {w for x in e.mentions for w in x.setting}
+            if m.head in lex.titles and m.head not in titled | setting and (titled or office_taken):
+                # "the presidential nominee" is not the judge just named: another office; only someone named
+                # with this office further back can be meant
+                office_taken = True
+                continue
             known = e.descriptors(lex) | {w.lower() for x in e.mentions if x.affiliation for w in x.affiliation.split()} | e.roles()
+            known |= setting  # words the article introduced them with: "David Axelrod, Obama's chief strategist ..."
             # "the militia leader" is not the lawmaker just named: a description must not say anything new, except
             # proper words, titles and ranks ("the Vermont senator", "the Republican nominee" after Sanders, Trump)
             return e if own - known <= _epithet_words(m, lex) else None

@@ -70,6 +70,7 @@ _WORD_LIST_KEYS = (
     "own_work_nouns",
     "outlet_work_nouns",
     "acronym_skipped_words",
+    "floating_quantifiers",
     "plural_only",
     "name_particles",
     "name_article_prefixes",

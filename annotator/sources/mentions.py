@@ -79,6 +79,7 @@ class Mention:
     reporter: bool = False  # a mention of the outlet that did the reporting ("Reuters talked to ...")
     owner: Mention | None = None  # a document's named author or issuer ("Ivana Trump's brief"): joins that source
     acronym: str = ""  # an organisation's acronym given in brackets after its name ("... Our Rivers (APOR)")
+    setting: frozenset[str] = frozenset()  # words of the sentence that names a person: how the article presents them
 
 
 def type_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -> SpanTyping:
@@ -111,6 +112,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     tail = _RELATIVE_TAIL.search(text, start, end)
     if tail and tail.start() > start:
         end = tail.start()  # "A US State Department spokesperson, who": the relative pronoun starts another clause
+    words = text[start:end].split()
+    if len(words) == 2 and words[0].lower() in lex.pronouns and words[1].lower() in lex.words["floating_quantifiers"]:
+        end = start + len(words[0])  # "which together vowed": the pronoun is the source
     time = _TRAILING_TIME.search(text, start, end)
     if time and time.start() > start and time.group("word").lower() in lex.words["trailing_time_words"]:
         end = time.start()  # "The Security Council on Friday": the time is not part of the name

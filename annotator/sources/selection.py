@@ -66,9 +66,15 @@ def _bare_singular_noun(m: Mention, words: list[str], lex: SourceLexicon) -> boo
     return m.head in w["person_nouns"] or lex.lemma(m.head)[0] in w["person_nouns"]
 
 
+_ASIDE = re.compile(r"\s*[,—–][^,.;!?—–]{1,200}[,—–]")  # a comma- or dash-delimited aside after the source
+
+
 def passive_recipient(text: str, source_end: int, cue_start: int, cue_end: int, lex: SourceLexicon) -> bool:
     """The source span is the subject of a passive verb of telling ("were promised", "was told", "has been
     asked"): that subject received the information, so the attribution does not make it a source."""
+    aside = _ASIDE.match(text, source_end, cue_start)
+    if aside is not None:
+        source_end = aside.end()  # "Officer X, who shot a man last week, was charged with ...": the aside is skipped
     if cue_start < source_end or cue_start - source_end > lex.selection["passive_gap_chars"]:
         return False
     words = [w.lower() for w in _split_words(text[source_end:cue_end]) if w[0].isalpha()]

@@ -10,7 +10,7 @@ from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
 from annotator.sources.derived import _is_source_phrase, _pieces, antecedent_ranges, cited_ranges, labelled_ranges, methodology_ranges, nested_ranges
-from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, SourceLexicon
+from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
@@ -76,6 +76,9 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         if not parts:
             mentions.append(m)
     publisher = mark_outlet_roles(doc, mentions, ctx)
+    for m in mentions:
+        if m.type == NAMED_PERSON and not m.pronoun:
+            m.setting = _sentence_words(text, m.start, m.end)
     if select:
         for i, m in enumerate(mentions):
             studied = _studied_documents(m, text, ctx)
@@ -197,3 +200,13 @@ def _ends_near(ends: list[int], start: int, gap: int) -> bool:
     """A span ends within ``gap`` characters before ``start`` (``ends`` sorted)."""
     i = bisect.bisect_right(ends, start)
     return i > 0 and start - ends[i - 1] <= gap
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]*[A-Z])|\n")
+
+
+def _sentence_words(text: str, start: int, end: int) -> frozenset[str]:
+    """Lower-case words of the sentence around ``[start, end)``."""
+    a = max((m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
+    b = next((m.start() for m in _SENTENCE_BREAK.finditer(text, end, end + 400)), min(len(text), end + 400))
+    return frozenset(w.lower().rstrip("’'s") for w in re.findall(r"[A-Za-z][\w’'-]*", text[a:b]))
