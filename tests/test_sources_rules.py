@@ -125,6 +125,19 @@ def test_a_state_cue_needs_a_very_confident_head() -> None:
     assert [k for k, _ in _kinds(text, ["were coy about", "hinted at"], [0.8, 0.8])] == ["stance", "information"]
 
 
+def test_a_refusal_in_the_content_in_any_spelling() -> None:
+    refusal = KindConfig.from_yaml().refusal_content
+    for content in ("he cannot comment on the letter", "she can’t comment yet", "it didn't respond", "they won’t say"):
+        assert refusal.match(content), content
+    assert not refusal.match("he can comment on the letter later")
+
+
+def test_a_possible_act_is_no_act_of_communication() -> None:
+    text = "The port office may highlight the delays, and it can show the logs; it said the cranes were safe."
+    kinds = [k for k, _ in _kinds(text, ["may highlight", "can show", "said"], [0.9, 0.9, 0.9])]
+    assert kinds == ["stance", "stance", "information"]
+
+
 def _with_content(text: str, source: str, cue: str, content: str):
     """A story whose one attribution has ``content`` as its content span."""
     doc = story(text, [source], cue)
@@ -357,3 +370,12 @@ def test_a_possessive_description_joins_the_person_introduced_with_those_words()
     text = "Rosa Quint said the vote was close. The mayor’s former campaign manager said turnout had fallen."
     sources = analyze_sources(story(text, ["Rosa Quint", "The mayor’s former campaign manager"]))
     assert len(sources) == 2
+
+
+def test_a_possessive_proxy_joins_only_the_person_introduced_in_that_role() -> None:
+    text = "An attorney for Ines Vale, Piotr Lamb, said she would not testify. Vale’s lawyer said the date was wrong."
+    sources = analyze_sources(story(text, ["An attorney for Ines Vale, Piotr Lamb,", "Vale’s lawyer"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Piotr Lamb", 2)]
+    # the person spoken for is not their own lawyer
+    text = "Ines Vale, a lawyer, said she would not testify. Vale’s lawyer said the date was wrong."
+    assert len(analyze_sources(story(text, ["Ines Vale", "Vale’s lawyer"]))) == 2

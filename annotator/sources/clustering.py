@@ -433,9 +433,11 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
     """A re-description of a person just named ("council leader Sandra Hollis said ..." ... "the official said";
     "David Axelrod" ... "Obama's former campaign strategist"): the nearest named individual within the pronoun
     window, unless the head usually denotes somebody else (a spokesman, a lawyer, a wife: ``words.other_person_heads``)."""
-    if m.head in lex.words["other_person_heads"] or m.head in lex.words["group_nouns"]:
+    if m.head in lex.words["group_nouns"]:
         return None
     own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
+    if m.head in lex.words["other_person_heads"]:
+        return _named_proxy(m, own, recent, lex)
     office_taken = False
     for e in recent:
         if m.start - e.last.end > lex.pronoun_window:
@@ -455,6 +457,27 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
             # "the militia leader" is not the lawmaker just named: a description must not say anything new, except
             # proper words, titles and ranks ("the Vermont senator", "the Republican nominee" after Sanders, Trump)
             return e if own - known <= _epithet_words(m, lex) else None
+    return None
+
+
+def _named_proxy(m: Mention, own: set[str], recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """ "Pagliano's lawyer" after "An attorney for Pagliano, Mark MacDougall": a description whose head usually
+    denotes somebody else (a spokesman, a lawyer) is the nearest named person only when the article introduced that
+    person with the same role (or a synonym, ``words.role_synonyms``) and every word of its own, such as the person
+    spoken for, and that person is not the one spoken for."""
+    roles = {m.head} | {w for group in lex.role_synonyms if m.head in group for w in group}
+    for e in recent:
+        if m.start - e.last.end > lex.pronoun_window:
+            break
+        if e.type != NAMED_PERSON or e.plural:
+            continue
+        if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
+            return None
+        known = {w for x in e.mentions for w in x.setting} | e.roles()
+        names = {w for n in e.names() for w in n}
+        if roles & known and own and own <= known and not own & names:
+            return e
+        return None
     return None
 
 

@@ -208,6 +208,7 @@ Words = create_model(
     number_words=(dict[str, IntRange(1)], ...),
     quantifier_pronouns=(Annotated[dict[str, bool], Field(min_length=1)], ...),
     document_synonyms=(Annotated[list[WordList], Field(min_length=1)], ...),
+    role_synonyms=(Annotated[list[WordList], Field(min_length=1)], ...),
 )
 
 
@@ -281,6 +282,7 @@ class SourceLexicon:
     party_initials: dict[str, str]  # party initial in a parenthetical ("D") -> affiliation
     quantifier_pronouns: dict[str, bool]  # standing-alone quantifier -> points back
     document_synonyms: tuple[frozenset[str], ...]
+    role_synonyms: tuple[frozenset[str], ...]  # role nouns naming one role ("lawyer", "attorney")
     particle_name: re.Pattern[str]  # a name word joined to a lowercase particle ("al-Sudani", "bin-Salman")
     name_prefix: re.Pattern[str]  # an Arabic article joined to a name ("al-", "ash-")
     caseless_min_words: int
@@ -382,6 +384,7 @@ class SourceLexicon:
             **tables,
             quantifier_pronouns={k.lower(): v for k, v in w.quantifier_pronouns.items()},
             document_synonyms=tuple(frozenset(x.strip().lower() for x in g) for g in w.document_synonyms),
+            role_synonyms=tuple(frozenset(x.strip().lower() for x in g) for g in w.role_synonyms),
             particle_name=re.compile("^(?:" + "|".join(re.escape(x) for x in particles) + ")[-’'][A-Z]"),
             name_prefix=re.compile("^(?:" + "|".join(re.escape(x) for x in prefixes) + ")[-’']"),
             max_outlet_tokens=max(len(_split_words(k)) for k in outlets),
