@@ -379,3 +379,35 @@ def test_a_possessive_proxy_joins_only_the_person_introduced_in_that_role() -> N
     # the person spoken for is not their own lawyer
     text = "Ines Vale, a lawyer, said she would not testify. Vale’s lawyer said the date was wrong."
     assert len(analyze_sources(story(text, ["Ines Vale", "Vale’s lawyer"]))) == 2
+
+
+def _sourceless(text: str, cues: list[str], contents: list[list[str]]):
+    """An article whose attributions have a cue and content spans but no source (the tagger missed it)."""
+    from annotator.schema import AnnotatedArticle, Article
+
+    spans, attributions, pos = [], [], 0
+    for i, (cue, parts) in enumerate(zip(cues, contents, strict=True)):
+        c = text.index(cue, pos)
+        spans.append(Span(f"C{i}", c, c + len(cue), "CUE", cue))
+        ids = []
+        for k, part in enumerate(parts):
+            p = text.index(part)
+            spans.append(Span(f"K{i}{k}", p, p + len(part), "CONTENT", part))
+            ids.append(f"K{i}{k}")
+        attributions.append(Attribution(f"A{i}", None, f"C{i}", ids))
+        pos = c + len(cue)
+    return AnnotatedArticle(Article("t1", text), spans, attributions)
+
+
+def test_sources_the_tagger_left_as_content_or_unmarked() -> None:
+    text = "According to the Harbour Courier, Port Authority spokesman Ivo Brandt said Friday that the cranes were safe."
+    doc = _sourceless(text, ["According to", "said Friday"], [[], ["Port Authority spokesman Ivo Brandt", "that the cranes were safe"]])
+    sources = analyze_sources(doc)
+    assert sorted((s.name, s.mentions[0].derived) for s in sources) == [("Harbour Courier", "according"), ("Ivo Brandt", "nested")]
+
+
+def test_a_citation_opening_the_sentence_is_a_source_of_the_outlet() -> None:
+    text = "Citing two people who attended the meeting, the Harbour Courier said the board had split."
+    sources = analyze_sources(story(text, ["the Harbour Courier"]))
+    cited = [s for s in sources if s.mentions[0].derived == "cited"]
+    assert [(s.name, s.count) for s in cited] == [("two people", 2)]

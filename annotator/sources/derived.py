@@ -5,6 +5,7 @@
   each counted group or document the reporting outlet says it used is a source.
 * **Cited sources**: "Reuters' report, which cited ten sources", "a Washington Post report ... citing an Iraqi
   official": whoever another report cites is a (secondhand) source too.
+* **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
 
@@ -88,6 +89,9 @@ def methodology_ranges(text: str, lex: SourceLexicon, publisher: str | None) -> 
     return out
 
 
+_LEADING_CITING = re.compile(r"(?:^|\n|[.!?][\"”’]?\s+)(?:Citing|Quoting)\s+")
+
+
 def cited_ranges(text: str, anchors: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
     """Whoever a cited report cites: inside a source mention or right after it ("..., which cited ten sources")."""
     cfg = lex.derived
@@ -97,6 +101,12 @@ def cited_ranges(text: str, anchors: list[tuple[int, int]], lex: SourceLexicon) 
         sentence_end = re.search(r"[.!?](?:\s|$)|\n", window[end - start :])
         if sentence_end:
             window = window[: end - start + sentence_end.start()]
+        lead = _LEADING_CITING.search(text, max(0, start - cfg["cited_window_chars"]), start)
+        if lead is not None and not re.search(r"[.!?]\s", text[lead.end() : start]):
+            # "Citing two people who attended the meeting, the Ledger said ...": the citation opens the sentence
+            pieces = _pieces(text, lead.end(), start, lex)
+            if pieces:
+                out.append(DerivedRange(*pieces[0], "cited", start))
         for m in cfg["cited_markers"].finditer(window):
             pieces = _pieces(window, m.end(), len(window), lex)
             if pieces:
@@ -127,6 +137,20 @@ def nested_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon
             found = _antecedent(text, start, lex)
             if found is not None:
                 out.append(DerivedRange(*found, "nested", start))
+    return out
+
+
+def according_ranges(text: str, cue_ends: list[int], lex: SourceLexicon) -> list[DerivedRange]:
+    """The noun phrase after an "according to" cue the tagger linked to no source ("According to the Courier,
+    the mayor said ..." with the outlet left unmarked): up to the first comma or sentence end."""
+    out: list[DerivedRange] = []
+    for end in cue_ends:
+        stretch = re.match(r"[^,;:.!?\n—–()]{2,120}", text[end:])
+        if stretch is None:
+            continue
+        pieces = _pieces(text, end, end + stretch.end(), lex)
+        if pieces and pieces[0][0] - end <= 2:
+            out.append(DerivedRange(*pieces[0], "according", end))
     return out
 
 

@@ -9,7 +9,16 @@ from annotator.layout import in_furniture
 from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
-from annotator.sources.derived import _is_source_phrase, _pieces, antecedent_ranges, cited_ranges, labelled_ranges, methodology_ranges, nested_ranges
+from annotator.sources.derived import (
+    _is_source_phrase,
+    _pieces,
+    according_ranges,
+    antecedent_ranges,
+    cited_ranges,
+    labelled_ranges,
+    methodology_ranges,
+    nested_ranges,
+)
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
@@ -171,7 +180,8 @@ def _add_derived(
         if sid in of_span and of_span[sid].pronoun == "relative" and not _ends_near(ends, of_span[sid].start, gap)
     ]
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
-    found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon)
+    sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
+    found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
@@ -194,6 +204,9 @@ def _add_derived(
         mentions.append(m)
         keep.add(sid)
         derived_how[sid] = r.how
+
+
+_ACCORDING = re.compile(r"according\s+to", re.IGNORECASE)
 
 
 def _ends_near(ends: list[int], start: int, gap: int) -> bool:
