@@ -411,3 +411,10 @@ def test_a_citation_opening_the_sentence_is_a_source_of_the_outlet() -> None:
     sources = analyze_sources(story(text, ["the Harbour Courier"]))
     cited = [s for s in sources if s.mentions[0].derived == "cited"]
     assert [(s.name, s.count) for s in cited] == [("two people", 2)]
+
+
+def test_people_named_by_party_faith_or_nation_are_described() -> None:
+    for phrase in ("Republicans", "many Democrats", "Many Mexicans", "Muslims"):
+        assert _mention(phrase).type == "ANONYMOUS_DESCRIBED", phrase
+    for phrase in ("critics", "experts", "officials"):
+        assert _mention(phrase).type == "ANONYMOUS_VAGUE", phrase

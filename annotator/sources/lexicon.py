@@ -44,6 +44,7 @@ _WORD_LIST_KEYS = (
     "person_nouns",
     "vague_heads",
     "group_nouns",
+    "affiliation_groups",
     "organization_nouns",
     "organization_keywords",
     "media_nouns",

@@ -550,11 +550,14 @@ def _finish(m: Mention, lex: SourceLexicon) -> Mention:
 
 
 def _specific_role(m: Mention, lex: SourceLexicon) -> bool:
-    """Unnamed people described by what they do ("a commander", "six residents", "one of the attendees"), unlike
-    words that identify nobody ("sources", "an official", "critics", "experts": ``words.generic_role_heads``)."""
+    """Unnamed people described by what they do ("a commander", "six residents", "one of the attendees") or by the
+    party, faith or nation they belong to ("Republicans", "Mexicans"), unlike words that identify nobody ("sources",
+    "an official", "critics", "experts": ``words.generic_role_heads``)."""
     if m.pronoun or m.secondhand or not m.head:
         return False
     words = lex.words
+    if m.head in words["affiliation_groups"] or (m.plural and m.head in lex.places):
+        return True  # "Republicans", "Muslims", "Mexicans": people described by party, faith or nationality
     if m.head not in words["person_nouns"] or m.head in words["vague_heads"] or m.head in words["generic_role_heads"] or m.head in words["group_nouns"]:
         return False
     return not (m.cues & {"vague_relation"}) and m.head not in words["anonymous_synonyms"]
