@@ -418,3 +418,18 @@ def test_people_named_by_party_faith_or_nation_are_described() -> None:
         assert _mention(phrase).type == "ANONYMOUS_DESCRIBED", phrase
     for phrase in ("critics", "experts", "officials"):
         assert _mention(phrase).type == "ANONYMOUS_VAGUE", phrase
+
+
+def test_a_surname_that_is_a_country_is_the_person_named_before() -> None:
+    text = "Rep. Ana Jordan said the hearing was unfair. Later Jordan said the panel had leaked the memo."
+    sources = analyze_sources(story(text, ["Rep. Ana Jordan", "Jordan"]))
+    assert [(s.type, len(s.mentions)) for s in sources] == [("NAMED_PERSON", 2)]
+
+
+def test_a_joint_mention_belongs_to_its_first_person_when_that_person_is_cited_alone() -> None:
+    text = "Ana Holm said the deal was close. Later Ms. Holm and Ray Tobin said the deal was done."
+    sources = analyze_sources(story(text, ["Ana Holm", "Ms. Holm and Ray Tobin"]))
+    assert [(s.name, s.count, len(s.mentions)) for s in sources] == [("Ana Holm", 1, 2)]
+    # neither cited alone: one source of two people
+    text = "Later Ms. Holm and Ray Tobin said the deal was done."
+    assert [(s.count, s.type) for s in analyze_sources(story(text, ["Ms. Holm and Ray Tobin"]))] == [(2, "NAMED_PERSON")]

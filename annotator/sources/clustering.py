@@ -180,6 +180,12 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
             if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e, lex):
                 return e
         return None
+    if m.type == NAMED_ORGANIZATION and len(m.name.split()) == 1:
+        # "Jordan" after "Rep. Jim Jordan": a surname that is also a country's name is the person named before
+        word = m.name.lower()
+        person = next((e for e in recent if e.type == NAMED_PERSON and not e.plural and any(n and n[-1] == word for n in e.names())), None)
+        if person is not None:
+            return person
     if m.type in (NAMED_ORGANIZATION, MEDIA_OUTLET):
         for e in recent:
             if e.type in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT) and _orgs_match(m, e, lex):
@@ -264,8 +270,8 @@ def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _E
 
 
 def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
-    """ "Both Mr. King and Mr. Schultz say ..." where each is a source of his own, before or after: the group adds
-    no source, so its mentions join the first member, as a mention of that one person."""
+    """ "Both Mr. King and Mr. Schultz say ..." where the first of them is a source of his own, before or after: the
+    group adds no source, so its mentions join the first member, as a mention of that one person."""
     people = [e for e in entities if e.type == NAMED_PERSON and not e.plural]
     for group in [e for e in entities if e.type == NAMED_PERSON and e.plural]:
         if any(m.type != NAMED_PERSON or not m.plural for m in group.mentions):
@@ -281,14 +287,10 @@ def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
 
 
 def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """The entity of the first person a named group names, when every name in it belongs to one of at least two
-    singular named entities (None when any name is new)."""
-    words = [set(_name_words(n, lex)) for e in people for n in e.names()]
+    """The entity of the first person a named group names, when that person is also cited alone: the joint mention
+    belongs to the first of them (the sources guideline), whether or not the others are cited alone too."""
     mine = _name_words(m.name_tokens, lex)
-    if len(mine) < 2 or not all(any(w in known for known in words) for w in mine):
-        return None
-    members = {id(e) for e in people for n in e.names() if set(_name_words(n, lex)) & set(mine)}
-    if len(members) < 2:
+    if len(mine) < 2:
         return None
     return next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)
 
