@@ -320,6 +320,8 @@ def test_a_possessive_organisation_name_is_the_same_body() -> None:
     text = "Marta Lind’s campaign said the ad would run. Weeks later the Lind campaign said it had been pulled."
     sources = analyze_sources(story(text, ["Marta Lind’s campaign", "the Lind campaign"]))
     assert [len(s.mentions) for s in sources] == [2]
+    text = "The Lind team said the ad would run. Weeks later the Lind campaign said it had been pulled."
+    assert [len(s.mentions) for s in analyze_sources(story(text, ["The Lind team", "the Lind campaign"]))] == [2]
 
 
 def test_a_pronoun_with_a_floating_quantifier_is_the_pronoun() -> None:
@@ -433,3 +435,13 @@ def test_a_joint_mention_belongs_to_its_first_person_when_that_person_is_cited_a
     # neither cited alone: one source of two people
     text = "Later Ms. Holm and Ray Tobin said the deal was done."
     assert [(s.count, s.type) for s in analyze_sources(story(text, ["Ms. Holm and Ray Tobin"]))] == [(2, "NAMED_PERSON")]
+
+
+def test_a_surname_one_letter_off_is_a_typo_for_the_person_named_before() -> None:
+    text = "Leslie Warne said turnout would fall. Wane added that the campaign had waited too long."
+    sources = analyze_sources(story(text, ["Leslie Warne", "Wane"], cue="a"))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Leslie Warne", 2)]
+    # two people that close: no guess
+    text = "Leslie Warne said turnout would fall. Ruth Wayne agreed. Wane added that the campaign had waited."
+    sources = analyze_sources(story(text, ["Leslie Warne", "Ruth Wayne", "Wane"], cue="a"))
+    assert len(sources) == 3

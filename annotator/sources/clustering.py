@@ -179,7 +179,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
         for e in recent:
             if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e, lex):
                 return e
-        return None
+        return _misspelt_surname(m, recent, lex)
     if m.type == NAMED_ORGANIZATION and len(m.name.split()) == 1:
         # "Jordan" after "Rep. Jim Jordan": a surname that is also a country's name is the person named before
         word = m.name.lower()
@@ -337,6 +337,26 @@ def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
     return False
 
 
+def _misspelt_surname(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """A surname alone one letter off the surname of a person named before ("Wines" after "Leslie Wimes",
+    "Qani" after "Qaani"): a typo, when nobody else's name is that close."""
+    mine = _name_words(m.name_tokens, lex)
+    if len(mine) != 1 or len(mine[0]) < 4:
+        return None
+    close = {id(e): e for e in recent if e.type == NAMED_PERSON and not e.plural for n in e.names() if (other := _name_words(n, lex)) and len(other) > 1 and _one_letter_off(mine[0], other[-1])}
+    return next(iter(close.values())) if len(close) == 1 else None
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """One letter inserted, dropped or changed (not the first), on words of four letters or more."""
+    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
     for other in map(_as_owner, e.mentions):
         if other.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET):
@@ -369,6 +389,7 @@ def _org_words(m: Mention, lex: SourceLexicon) -> tuple[str, ...]:
     """Name words without articles and, for outlets, without descriptor nouns ("newspaper", "news agency")."""
     words = [re.sub(r"[’']s$", "", w) for w in re.split(r"[\s]+", m.name.lower())]  # "Trump’s campaign" is "the Trump campaign"
     words = [w for w in words if w and w not in ("the", "of", "for", "and", "&", "a")]
+    words = [lex.organization_synonym.get(w, w) for w in words]  # "the Trump team" is "the Trump campaign"
     if m.type == MEDIA_OUTLET:
         descriptors = {w for d in lex.words["outlet_descriptors"] | lex.words["outlet_descriptors_after"] for w in d.split()}
         words = [w for w in words if w not in descriptors] or words

@@ -210,6 +210,7 @@ Words = create_model(
     quantifier_pronouns=(Annotated[dict[str, bool], Field(min_length=1)], ...),
     document_synonyms=(Annotated[list[WordList], Field(min_length=1)], ...),
     role_synonyms=(Annotated[list[WordList], Field(min_length=1)], ...),
+    organization_synonyms=(Annotated[list[WordList], Field(min_length=1)], ...),
 )
 
 
@@ -284,6 +285,7 @@ class SourceLexicon:
     quantifier_pronouns: dict[str, bool]  # standing-alone quantifier -> points back
     document_synonyms: tuple[frozenset[str], ...]
     role_synonyms: tuple[frozenset[str], ...]  # role nouns naming one role ("lawyer", "attorney")
+    organization_synonym: dict[str, str]  # organisation noun -> the first of its synonyms ("team" -> "campaign")
     particle_name: re.Pattern[str]  # a name word joined to a lowercase particle ("al-Sudani", "bin-Salman")
     name_prefix: re.Pattern[str]  # an Arabic article joined to a name ("al-", "ash-")
     caseless_min_words: int
@@ -386,6 +388,7 @@ class SourceLexicon:
             quantifier_pronouns={k.lower(): v for k, v in w.quantifier_pronouns.items()},
             document_synonyms=tuple(frozenset(x.strip().lower() for x in g) for g in w.document_synonyms),
             role_synonyms=tuple(frozenset(x.strip().lower() for x in g) for g in w.role_synonyms),
+            organization_synonym={x.strip().lower(): g[0].strip().lower() for g in w.organization_synonyms for x in g},
             particle_name=re.compile("^(?:" + "|".join(re.escape(x) for x in particles) + ")[-’'][A-Z]"),
             name_prefix=re.compile("^(?:" + "|".join(re.escape(x) for x in prefixes) + ")[-’']"),
             max_outlet_tokens=max(len(_split_words(k)) for k in outlets),
