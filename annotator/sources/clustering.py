@@ -343,7 +343,13 @@ def _misspelt_surname(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> 
     mine = _name_words(m.name_tokens, lex)
     if len(mine) != 1 or len(mine[0]) < 4:
         return None
-    close = {id(e): e for e in recent if e.type == NAMED_PERSON and not e.plural for n in e.names() if (other := _name_words(n, lex)) and len(other) > 1 and _one_letter_off(mine[0], other[-1])}
+    close: dict[int, _Entity] = {}
+    for e in recent:
+        if e.type == NAMED_PERSON and not e.plural:
+            for n in e.names():
+                other = _name_words(n, lex)
+                if len(other) > 1 and _one_letter_off(mine[0], other[-1]):
+                    close[id(e)] = e
     return next(iter(close.values())) if len(close) == 1 else None
 
 
