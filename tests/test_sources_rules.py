@@ -445,3 +445,9 @@ def test_a_surname_one_letter_off_is_a_typo_for_the_person_named_before() -> Non
     text = "Leslie Warne said turnout would fall. Ruth Wayne agreed. Wane added that the campaign had waited."
     sources = analyze_sources(story(text, ["Leslie Warne", "Ruth Wayne", "Wane"], cue="a"))
     assert len(sources) == 3
+
+
+def test_the_ruling_is_the_court_named_before() -> None:
+    text = "A state appeals court said the maps were unfair. The ruling said the lines must be redrawn by May."
+    sources = analyze_sources(story(text, ["A state appeals court", "The ruling"]))
+    assert [len(s.mentions) for s in sources] == [2]

@@ -202,6 +202,13 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 if named and _proper_words(m) - named:
                     continue  # "the USC Dornsife poll" after "the Reuters/Ipsos poll": another named document
                 return e
+        if m.head in lex.words["ruling_nouns"]:
+            # "the ruling" after "a federal appeals court": the court's own words
+            for e in recent:
+                if m.start - e.last.end > lex.description_window:
+                    break
+                if any(x.head in lex.words["court_heads"] or set(x.name.lower().split()) & lex.words["court_heads"] for x in e.mentions if x.type != DOCUMENT):
+                    return e
         if m.head in lex.words["outlet_work_nouns"]:
             # "The article closes with ...": a piece no earlier document matches is the outlet's named before it
             return next((e for e in recent if e.type == MEDIA_OUTLET and m.start - e.last.end <= lex.description_window), None)

@@ -71,6 +71,8 @@ _WORD_LIST_KEYS = (
     "own_work_nouns",
     "outlet_work_nouns",
     "acronym_skipped_words",
+    "ruling_nouns",
+    "court_heads",
     "floating_quantifiers",
     "plural_only",
     "name_particles",
