@@ -451,3 +451,9 @@ def test_the_ruling_is_the_court_named_before() -> None:
     text = "A state appeals court said the maps were unfair. The ruling said the lines must be redrawn by May."
     sources = analyze_sources(story(text, ["A state appeals court", "The ruling"]))
     assert [len(s.mentions) for s in sources] == [2]
+
+
+def test_a_shorter_repeat_of_a_description_is_the_same_source() -> None:
+    text = "One Labour source on the council said the vote failed. A Labour source said talks went on. A Green source said no."
+    sources = analyze_sources(story(text, ["One Labour source on the council", "A Labour source", "A Green source"]))
+    assert [len(s.mentions) for s in sources] == [2, 1]

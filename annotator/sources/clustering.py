@@ -230,7 +230,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 if first.plural and (first.head == m.head or {first.head, m.head} <= lex.words["anonymous_synonyms"]):
                     return e
                 continue
-            if first.head == m.head and first.plural == m.plural and first.descriptors == m.descriptors and first.type == m.type:
+            if first.head == m.head and first.plural == m.plural and _same_description(m, first) and first.type == m.type:
                 if m.count is not None and _other_count(m.count, e):
                     continue  # "five people" ... "nine people": two counted groups
                 return e
@@ -248,6 +248,13 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
 
 
 _POSSESSIVE = re.compile(r"\w[’']s\s|^(?:his|her|their|its)\s", re.IGNORECASE)
+
+
+def _same_description(m: Mention, first: Mention) -> bool:
+    """A repeated description: the same words, or a shorter repeat of the first ("A Democratic source" after "one
+    Democratic source on the panel"); nothing new marks another group."""
+    mine, theirs = m.descriptors - {"the", "a", "an", "one"}, first.descriptors - {"the", "a", "an", "one"}
+    return mine == theirs or (bool(mine) and mine < theirs)
 
 
 def _other_count(count: int, e: _Entity) -> bool:
