@@ -457,3 +457,12 @@ def test_a_shorter_repeat_of_a_description_is_the_same_source() -> None:
     text = "One Labour source on the council said the vote failed. A Labour source said talks went on. A Green source said no."
     sources = analyze_sources(story(text, ["One Labour source on the council", "A Labour source", "A Green source"]))
     assert [len(s.mentions) for s in sources] == [2, 1]
+
+
+def test_a_quote_signed_at_the_end_of_its_line_names_its_source() -> None:
+    text = "Readers on the bridge closure.\n\n“The detour adds an hour to my day.” ― Ana Ruiz.\n\n“Nobody asked the ferry crews.”\u00a0―\u00a0Tomas Berg\n"
+    sources = analyze_sources(story(text, []))
+    assert sorted((s.name, s.mentions[0].derived) for s in sources) == [("Ana Ruiz", "signed"), ("Tomas Berg", "signed")]
+    # a dash inside a sentence signs nothing
+    text = "Readers wrote in.\n\n“The detour” ― as one put it ― Adds an hour.\n"
+    assert analyze_sources(story(text, [])) == []

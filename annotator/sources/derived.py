@@ -5,6 +5,7 @@
   each counted group or document the reporting outlet says it used is a source.
 * **Cited sources**: "Reuters' report, which cited ten sources", "a Washington Post report ... citing an Iraqi
   official": whoever another report cites is a (secondhand) source too.
+* **Signed quotes**: a quote whose line ends with a dash and a name ("“...” ― Ana Ruiz").
 * **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
@@ -151,6 +152,19 @@ def according_ranges(text: str, cue_ends: list[int], lex: SourceLexicon) -> list
         pieces = _pieces(text, end, end + stretch.end(), lex)
         if pieces and pieces[0][0] - end <= 2:
             out.append(DerivedRange(*pieces[0], "according", end))
+    return out
+
+
+def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
+    """The name signing a quote at the end of its line ("“... for our young people.” ― Ana Ruiz"): the way
+    collections of readers' or voters' comments name who said each one; the tagger marks no attribution there."""
+    out: list[DerivedRange] = []
+    for m in lex.derived["signed_quote"].finditer(text):
+        name, end = m.group("name"), m.end("name")
+        if name.endswith(".") and len(name.split()[-1]) > 2:
+            end -= 1  # "― Carla Ruiz." ends the line with a full stop, "― Edwin G." is an initial
+        if not _common_opening(name, lex):
+            out.append(DerivedRange(m.start("name"), end, "signed"))
     return out
 
 

@@ -180,6 +180,7 @@ class Derived(StrictModel):
     cited_window_chars: IntRange(1)
     nested_speaker: Pattern
     nested_relative: Pattern
+    signed_quote: Pattern
     labelling: Pattern
     nested_np_stops: Pattern
     nested_np_prepositions: Pattern
@@ -345,6 +346,7 @@ class SourceLexicon:
         derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}
         # case matters in the nested-speaker patterns: a capital letter opens the name
         derived |= {k: re.compile(getattr(d, k)) for k in ("nested_speaker", "nested_relative")}
+        derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars

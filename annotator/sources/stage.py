@@ -18,6 +18,7 @@ from annotator.sources.derived import (
     labelled_ranges,
     methodology_ranges,
     nested_ranges,
+    signed_ranges,
 )
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
@@ -182,12 +183,13 @@ def _add_derived(
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
+    found += signed_ranges(text, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
             continue
         covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
-        if covering and r.how in ("methodology", "labelled"):
+        if covering and r.how in ("methodology", "labelled", "signed"):
             keep.update(s.id for s in covering)
             continue
         if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":
