@@ -70,6 +70,7 @@ class KindConfig(StrictModel):
     stance_words: Annotated[list[Text], Field(min_length=1)]
     refusal_patterns: Annotated[list[Pattern], Field(min_length=1)]
     refusal_content_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    refusal_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     irrealis_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     state_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     refusal_spread_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
@@ -94,6 +95,10 @@ class KindConfig(StrictModel):
     @cached_property
     def refusal_content(self) -> re.Pattern[str]:
         return _joined(self.refusal_content_patterns)
+
+    @cached_property
+    def refusal_cue(self) -> re.Pattern[str]:
+        return _joined(self.refusal_cue_patterns)
 
     @cached_property
     def irrealis(self) -> re.Pattern[str]:
@@ -246,8 +251,8 @@ def assign_kinds(
     irrealis = cfg.irrealis
     for (attribution, cue), kind in zip(todo, predicted, strict=True):
         content = " ".join(by_id[c].text for c in attribution.content[:1] if c in by_id)[:100]
-        if kind != "refusal" and cfg.refusal_content.match(content):
-            kind = "refusal"  # "..., the office said it did not comment on speculation"
+        if kind != "refusal" and (cfg.refusal_content.match(content) or cfg.refusal_cue.match(f"{cue.text.strip()} {text[cue.end : cue.end + 40].lstrip()}")):
+            kind = "refusal"  # "..., the office said it did not comment on speculation"; "X wouldn't say whether ..."
         elif kind == "information" and irrealis.match(cue.text):
             kind = "stance"  # "needs to tell", "would have to say": nothing was communicated
         attribution.kind = "stance" if kind == "stance" else "information"

@@ -125,6 +125,11 @@ def test_a_state_cue_needs_a_very_confident_head() -> None:
     assert [k for k, _ in _kinds(text, ["were coy about", "hinted at"], [0.8, 0.8])] == ["stance", "information"]
 
 
+def test_a_refusal_cue_is_a_refusal_whatever_the_head_says() -> None:
+    text = "The port office wouldn’t say whether the cranes were safe, and it declined to comment on the audit."
+    assert _kinds(text, ["wouldn’t say", "declined"], [0.95, 0.95]) == [("information", True), ("information", True)]
+
+
 def test_a_refusal_in_the_content_in_any_spelling() -> None:
     refusal = KindConfig.from_yaml().refusal_content
     for content in ("he cannot comment on the letter", "she can’t comment yet", "it didn't respond", "they won’t say"):
