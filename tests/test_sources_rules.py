@@ -471,3 +471,17 @@ def test_a_quote_signed_at_the_end_of_its_line_names_its_source() -> None:
     # a dash inside a sentence signs nothing
     text = "Readers wrote in.\n\n“The detour” ― as one put it ― Adds an hour.\n"
     assert analyze_sources(story(text, [])) == []
+
+
+def test_a_speaker_closing_another_attributions_content_is_a_source() -> None:
+    text = "Councillors were angry that the deals did not bind the contractors, two people who read them told the Courier."
+    content = "that the deals did not bind the contractors, two people who"
+    doc = _with_content(text, "Councillors", "were angry", content)
+    doc.attributions[0].kind = "stance"
+    sources = analyze_sources(doc)
+    assert [(s.count, s.mentions[0].derived) for s in sources] == [(2, "nested")]
+    # a clause of its own ("amounting to what ... said") names no speaker
+    text = "Councillors were angry that the plan grew, amounting to what the auditors said was waste."
+    doc = _with_content(text, "Councillors", "were angry", "that the plan grew, amounting to what the auditors")
+    doc.attributions[0].kind = "stance"
+    assert analyze_sources(doc) == []

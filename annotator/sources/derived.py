@@ -168,6 +168,27 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
+def trailing_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
+    """A speaker closing another attribution's content ("Republicans were incensed that the deals ..., sources who
+    reviewed them told the Courier"): the tagger gives each word one label, so the inner attribution at the end of
+    the content is never marked. The phrase between the last comma and a verb of telling must name people."""
+    out: list[DerivedRange] = []
+    nouns = lex.words["person_nouns"] | lex.words["group_nouns"] | lex.words["vague_heads"] | lex.words["organization_nouns"]
+    for start, end in contents:
+        stop = re.search(r"[.!?](?=\s|$)|\n", text[end : end + 80])  # the tagger may cut the content short
+        m = lex.derived["trailing_speaker"].search(text, start, end + stop.end() if stop else end)
+        if m is None:
+            continue
+        words = m.group("np").split()
+        if words[0].lower().endswith("ing") or {"what", "whatever", "as"} & {w.lower() for w in words}:
+            continue  # ", amounting to what the senators said": a clause of its own, not a speaker
+        if _common_opening(m.group("np"), lex) and not any(lex.lemma(w.lower())[0] in nouns for w in words):
+            continue
+        if any(w[:1].isupper() for w in words) or any(lex.lemma(w.lower().strip("’'"))[0] in nouns for w in words):
+            out.append(DerivedRange(m.start("np"), m.end("np"), "nested", start))
+    return out
+
+
 def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """The subject of a verb of naming after "what" or "as" ("denounce what Prime Minister Jane Roe called reckless
     acts", "in what analysts described as old tactics"): it is credited with the words, though the tagger usually

@@ -19,6 +19,7 @@ from annotator.sources.derived import (
     methodology_ranges,
     nested_ranges,
     signed_ranges,
+    trailing_ranges,
 )
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
@@ -184,6 +185,8 @@ def _add_derived(
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
     found += signed_ranges(text, lexicon)
+    every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
+    found += trailing_ranges(text, every_content, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
