@@ -485,3 +485,13 @@ def test_a_speaker_closing_another_attributions_content_is_a_source() -> None:
     doc = _with_content(text, "Councillors", "were angry", "that the plan grew, amounting to what the auditors")
     doc.attributions[0].kind = "stance"
     assert analyze_sources(doc) == []
+
+
+def test_a_named_content_span_before_a_sourceless_cue_is_the_speaker() -> None:
+    text = "Mayor Ana Holm weighed in on the radio, saying that the bridge would reopen."
+    doc = _sourceless(text, ["saying"], [["Mayor Ana Holm", "that the bridge would reopen"]])
+    assert [(s.name, s.mentions[0].derived) for s in analyze_sources(doc)] == [("Ana Holm", "nested")]
+    # a span that opens inside another phrase is left alone
+    text = "It was meddling the harbour board, saying that the bridge would reopen."
+    doc = _sourceless(text, ["saying"], [["meddling the harbour board", "that the bridge would reopen"]])
+    assert analyze_sources(doc) == []

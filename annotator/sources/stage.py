@@ -10,6 +10,7 @@ from annotator.schema import AnnotatedArticle, Source, Span
 from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
 from annotator.sources.derived import (
+    DerivedRange,
     _is_source_phrase,
     _pieces,
     according_ranges,
@@ -21,7 +22,7 @@ from annotator.sources.derived import (
     signed_ranges,
     trailing_ranges,
 )
-from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
+from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_ORGANIZATION, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
@@ -185,6 +186,7 @@ def _add_derived(
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
     found += signed_ranges(text, lexicon)
+    found += _unlinked_speakers(doc, ctx)
     every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
     found += trailing_ranges(text, every_content, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
@@ -209,6 +211,30 @@ def _add_derived(
         mentions.append(m)
         keep.add(sid)
         derived_how[sid] = r.how
+
+
+def _unlinked_speakers(doc: AnnotatedArticle, ctx) -> list[DerivedRange]:
+    """An attribution the linker gave no source but two content spans, one before its cue and one after ("[Hillary
+    Clinton] chimed in on Twitter, saying [that ...]"): the one before, when it names someone, is the speaker."""
+    text, span_of, out = doc.text, doc.span_by_id(), []
+    for a in doc.attributions:
+        if a.source is not None or a.kind != "information" or a.declined or a.cue not in span_of:
+            continue
+        cue = span_of[a.cue]
+        parts = [span_of[c] for c in a.content if c in span_of]
+        before = [p for p in parts if p.end <= cue.start]
+        if not before or not any(p.start >= cue.end for p in parts):
+            continue
+        who = max(before, key=lambda p: p.end)
+        if re.search(r"[.!?;:]\s", text[who.end : cue.start]) or len(text[who.start : who.end].split()) > ctx.lexicon.derived["max_phrase_words"]:
+            continue
+        first = text[who.start : who.end].split()[0]
+        if not (first[:1].isupper() or first.lower() in ctx.lexicon.words["definite_determiners"] | ctx.lexicon.words["singular_determiners"]):
+            continue  # "meddling the California congressman": the span opens inside another phrase
+        m = _analyse(text, who.start, who.end, "probe", ctx)
+        if m.type in (NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET, ANONYMOUS_DESCRIBED) and not m.pronoun:
+            out.append(DerivedRange(m.start, m.end, "nested", who.start))
+    return out
 
 
 _ACCORDING = re.compile(r"according\s+to", re.IGNORECASE)
