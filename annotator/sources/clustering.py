@@ -234,7 +234,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 if m.count is not None and _other_count(m.count, e):
                     continue  # "five people" ... "nine people": two counted groups
                 return e
-        if not m.plural and m.count in (None, 1) and _POSSESSIVE.search(m.text) and m.head in lex.words["person_nouns"] | set(lex.titles):
+        if not m.plural and m.count in (None, 1) and (m.head in lex.words["person_nouns"] or m.head in lex.titles) and _POSSESSIVE.search(m.text):
             # "Obama's former campaign strategist", "the county's tax commissioner": a possessive names one
             # particular person, who may be the one just named
             named = _nearest_named_person(m, recent, lex)
@@ -488,7 +488,7 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
         if e.type == NAMED_PERSON and not e.plural:
             if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
                 return None
-            titled = {r for x in e.mentions if x.type == NAMED_PERSON for r in x.roles} & set(lex.titles)  # "Justice X"
+            titled = {r for x in e.mentions if x.type == NAMED_PERSON for r in x.roles if r in lex.titles}  # "Justice X"
             setting = {w for x in e.mentions for w in x.setting}
             if m.head in lex.titles and m.head not in titled | setting and (titled or office_taken):
                 # "the presidential nominee" is not the judge just named: another office; only someone named

@@ -182,9 +182,8 @@ def trailing_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexic
         words = m.group("np").split()
         if words[0].lower().endswith("ing") or {"what", "whatever", "as"} & {w.lower() for w in words}:
             continue  # ", amounting to what the senators said": a clause of its own, not a speaker
-        if _common_opening(m.group("np"), lex) and not any(lex.lemma(w.lower())[0] in nouns for w in words):
-            continue
-        if any(w[:1].isupper() for w in words) or any(lex.lemma(w.lower().strip("’'"))[0] in nouns for w in words):
+        named = any(w[:1].isupper() for w in words) and not _common_opening(m.group("np"), lex)
+        if named or any(lex.lemma(w.lower().strip("’'"))[0] in nouns for w in words):
             out.append(DerivedRange(m.start("np"), m.end("np"), "nested", start))
     return out
 
