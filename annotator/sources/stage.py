@@ -253,4 +253,4 @@ def _sentence_words(text: str, start: int, end: int) -> frozenset[str]:
     """Lower-case words of the sentence around ``[start, end)``."""
     a = max((m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
     b = next((m.start() for m in _SENTENCE_BREAK.finditer(text, end, end + 400)), min(len(text), end + 400))
-    return frozenset(w.lower().rstrip("’'s") for w in re.findall(r"[A-Za-z][\w’'-]*", text[a:b]))
+    return frozenset(re.sub(r"[’']s$", "", w.lower()) for w in re.findall(r"[A-Za-z][\w’'-]*", text[a:b]))  # "mayor’s" is "mayor"
