@@ -495,3 +495,29 @@ def test_a_named_content_span_before_a_sourceless_cue_is_the_speaker() -> None:
     text = "It was meddling the harbour board, saying that the bridge would reopen."
     doc = _sourceless(text, ["saying"], [["meddling the harbour board", "that the bridge would reopen"]])
     assert analyze_sources(doc) == []
+
+
+def test_an_unresolved_description_of_an_institution_is_an_organisation() -> None:
+    text = "Fares on the coastal line will rise in May, the regional transport regulator said on Monday."
+    sources = analyze_sources(story(text, ["the regional transport regulator"]))
+    assert [(s.type, s.specificity) for s in sources] == [("NAMED_ORGANIZATION", LEX.type_value["NAMED_ORGANIZATION"])]
+    # a bare title may still be someone the article names without citing: it stays a reference
+    text = "Fares on the coastal line will rise in May, the director said on Monday."
+    assert [s.type for s in analyze_sources(story(text, ["the director"]))] == ["REFERENCE"]
+
+
+def test_unresolved_people_described_by_their_job_are_described() -> None:
+    text = "The harbour silt doubled in a decade. The researchers said dredging would not keep up."
+    assert [s.type for s in analyze_sources(story(text, ["The researchers"]))] == ["ANONYMOUS_DESCRIBED"]
+    # a plain crowd word is vague, as the guideline has it
+    text = "The harbour silt doubled in a decade. The experts said dredging would not keep up."
+    assert [s.type for s in analyze_sources(story(text, ["The experts"]))] == ["ANONYMOUS_VAGUE"]
+
+
+def test_the_author_line_of_an_embedded_post_names_its_source() -> None:
+    text = "Crews argued online.\n\nThe ferry is late again, third time this week https://t.co/x1 — Ana Ruiz (@anaruiz) May 3, 2026\n"
+    sources = analyze_sources(story(text, []))
+    assert [(s.name, s.mentions[0].derived) for s in sources] == [("Ana Ruiz", "signed")]
+    # a dash before a bracket without a handle signs nothing
+    text = "Crews argued online.\n\nThe ferry is late again — Ana Ruiz (a deckhand) said so.\n"
+    assert analyze_sources(story(text, [])) == []

@@ -157,7 +157,8 @@ def according_ranges(text: str, cue_ends: list[int], lex: SourceLexicon) -> list
 
 def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """The name signing a quote at the end of its line ("“... for our young people.” ― Ana Ruiz"): the way
-    collections of readers' or voters' comments name who said each one; the tagger marks no attribution there."""
+    collections of readers' or voters' comments name who said each one, and the author line of an embedded post;
+    the tagger marks no attribution there."""
     out: list[DerivedRange] = []
     for m in lex.derived["signed_quote"].finditer(text):
         name, end = m.group("name"), m.end("name")
@@ -165,6 +166,10 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
             end -= 1  # "― Carla Ruiz." ends the line with a full stop, "― Edwin G." is an initial
         if not _common_opening(name, lex):
             out.append(DerivedRange(m.start("name"), end, "signed"))
+    # an embedded post ends with its author and handle ("— Ana Ruiz (@anaruiz) June 28, 2016"): its words are theirs
+    for m in lex.derived["post_signature"].finditer(text):
+        if not _common_opening(m.group("name"), lex):
+            out.append(DerivedRange(m.start("name"), m.end("name"), "signed"))
     return out
 
 

@@ -181,6 +181,7 @@ class Derived(StrictModel):
     nested_speaker: Pattern
     nested_relative: Pattern
     signed_quote: Pattern
+    post_signature: Pattern
     trailing_speaker: Pattern
     labelling: Pattern
     nested_np_stops: Pattern
@@ -348,6 +349,7 @@ class SourceLexicon:
         # case matters in the nested-speaker patterns: a capital letter opens the name
         derived |= {k: re.compile(getattr(d, k)) for k in ("nested_speaker", "nested_relative")}
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
+        derived["post_signature"] = re.compile(d.post_signature)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}

@@ -14,6 +14,7 @@ from annotator.schema import SOURCE_TYPES, Mention, Source, Span
 from annotator.sources.clustering import _Entity
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
+    ANONYMOUS_VAGUE,
     MEDIA_OUTLET,
     NAMED_ORGANIZATION,
     NAMED_PERSON,
@@ -28,13 +29,22 @@ from annotator.sources.tokens import _strip_determiner
 def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
     """An anonymous type for a source made only of definite descriptions that nothing earlier resolves ("the
     senior Iraqi security source" whose first mention was not tagged): the description still describes an
-    unnamed person. Titles and bare roles ("the president", "the official") stay references: they may point at
-    someone the article names without the tagger marking the name as a source."""
+    unnamed person; one whose head is an institution ("the bank") is an organisation. Titles and bare roles ("the
+    president", "the official") stay references: they may point at someone the article names without the tagger
+    marking the name as a source."""
     if e.type != REFERENCE or any(m.pronoun for m in e.mentions):
         return None
     m = e.mentions[0]
+    if m.head in lex.words["organization_nouns"] and m.head not in lex.words["media_nouns"]:
+        return NAMED_ORGANIZATION  # "the regional water regulator", "the bank": a body acting as one (GUIDELINES.md)
+    if m.plural:
+        head = lex.lemma(m.head)[0]
+        if head in lex.words["generic_role_heads"]:
+            return ANONYMOUS_VAGUE  # "the experts", "the officials": nobody in particular (GUIDELINES.md)
+        if head in (lex.words["person_nouns"] | lex.words["group_nouns"]) - lex.words["generic_person_heads"]:
+            return ANONYMOUS_DESCRIBED  # "the researchers", "the activists": people described by their job or side
     # only the words journalists use for unnamed people, with a description: "the official" alone may be the
-    # council leader named just before, "the regional water regulator" an institution
+    # council leader named just before
     if m.head not in lex.words["anonymous_synonyms"] or not m.cues & lex.describing_cues:
         return None
     return ANONYMOUS_DESCRIBED
@@ -63,7 +73,10 @@ def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: S
     described = _unresolved_description_type(e, lex)
     if described is not None:
         etype = described
-        specificity = max(_anonymous_specificity(m, etype, lex) for m in e.mentions)
+        if described == NAMED_ORGANIZATION:
+            specificity = lex.type_value[NAMED_ORGANIZATION]
+        else:
+            specificity = max(_anonymous_specificity(m, etype, lex) for m in e.mentions)
     relayed_by = next((m.relayed_by for m in e.mentions if m.relayed_by), None)
     # the reporting outlet itself: every mention is one of its names or a pronoun standing for it
     reporter = any(m.reporter for m in e.mentions) and all(m.reporter or m.pronoun for m in e.mentions)
