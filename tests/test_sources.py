@@ -125,8 +125,9 @@ def test_capitalisation_in_raw_text_decides_names() -> None:
     # same words, different case: a name vs a description
     assert typed("Officials said Friday that Grant Hill had left.", "Grant Hill").type == NAMED_PERSON
     assert typed("Officials said the grant committee had met.", "the grant committee").type == REFERENCE
-    # a capitalised first word is not a name by itself
-    assert typed("Voting rights advocates said the rule was unfair.", "Voting rights advocates").type == ANONYMOUS_VAGUE
+    # a capitalised first word is not a name by itself: unnamed people, described by their cause
+    assert typed("Voting rights advocates said the rule was unfair.", "Voting rights advocates").type == ANONYMOUS_DESCRIBED
+    assert typed("Some advocates said the rule was unfair.", "Some advocates").type == ANONYMOUS_VAGUE
     # "US" is a country, "us" a pronoun
     assert typed("The US said it would respond.", "The US").type == NAMED_ORGANIZATION
     assert typed("She told us it was over.", "us").type == REFERENCE

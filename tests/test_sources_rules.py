@@ -521,3 +521,37 @@ def test_the_author_line_of_an_embedded_post_names_its_source() -> None:
     # a dash before a bracket without a handle signs nothing
     text = "Crews argued online.\n\nThe ferry is late again — Ana Ruiz (a deckhand) said so.\n"
     assert analyze_sources(story(text, [])) == []
+
+
+# -- eighth round: shares of respondents, a transcript's question label, groups described by their field
+
+
+def test_a_share_of_respondents_opening_the_phrase_is_not_a_source() -> None:
+    text = "The Lakeside poll was taken in May. 38% of Dunmore residents say the ferry should run at night, the pollster says."
+    sources = analyze_sources(story(text, ["38% of Dunmore residents", "the pollster"], cue="say"))
+    assert [s.name for s in sources] == ["pollster"]
+    text = "A majority of likely voters said the levy was too high, and the council said it would listen."
+    sources = analyze_sources(story(text, ["A majority of likely voters", "the council"]))
+    assert [s.name for s in sources] == ["council"]
+    # a counted group that is no share stays a source
+    text = "38 Dunmore residents said the ferry should run at night."
+    assert len(analyze_sources(story(text, ["38 Dunmore residents"]))) == 1
+
+
+def test_the_question_label_of_a_transcript_is_the_interviewer() -> None:
+    text = "Q: Did the ferry crew warn you?\nA: Nobody said anything to us.\n"
+    doc = story(text, ["Q"], cue=":")
+    assert analyze_sources(doc) == []
+    # the same letter inside a sentence is whatever the text makes it
+    text = "The fund manager, known to staff only as Q, said the fees would fall."
+    assert len(analyze_sources(story(text, ["Q"]))) == 1
+
+
+def test_a_group_described_by_its_field_is_described() -> None:
+    text = "The marsh will be drained next year. Several wetland conservation groups said the plan broke the law."
+    assert [s.type for s in analyze_sources(story(text, ["Several wetland conservation groups"]))] == ["ANONYMOUS_DESCRIBED"]
+    text = "The marsh will be drained next year. Insolvency experts said the company could not pay for it."
+    assert [s.type for s in analyze_sources(story(text, ["Insolvency experts"]))] == ["ANONYMOUS_DESCRIBED"]
+    # words that say nothing of who they are leave the group vague
+    text = "The marsh will be drained next year. Several prominent experts said the plan broke the law."
+    assert [s.type for s in analyze_sources(story(text, ["Several prominent experts"]))] == ["ANONYMOUS_VAGUE"]

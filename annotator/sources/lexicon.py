@@ -33,7 +33,7 @@ assert SOURCE_TYPES == (NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT
 NAMED_TYPES = frozenset({NAMED_PERSON, NAMED_ORGANIZATION, MEDIA_OUTLET})
 ANONYMOUS_TYPES = frozenset({ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE})
 # specificity cue kinds (the keys of specificity.cue_weight)
-CUE_KINDS = ("singular", "role", "rank", "nationality", "affiliation", "relation", "named_modifier", "count", "vague_relation")
+CUE_KINDS = ("singular", "role", "rank", "nationality", "affiliation", "field", "relation", "named_modifier", "count", "vague_relation")
 
 
 SourceConfigError = ConfigError  # the project's one config error (kept as a name for callers)
@@ -112,6 +112,7 @@ _WORD_LIST_KEYS = (
     "generic_role_heads",
     "soft_descriptors",
     "epithet_words",
+    "vague_modifiers",
 )
 # words.<key>: mappings word -> word ("" allowed as a value: a title that gives no role)
 _WORD_MAP_KEYS = ("irregular_plurals", "title_roles", "party_words", "party_initials")
@@ -168,6 +169,8 @@ class Selection(StrictModel):
     passive_gap_chars: Chars
     apposition_name_chars: Chars
     object_prepositions: WordList
+    poll_share_opening: Pattern
+    interviewer_labels: WordList
 
 
 class Derived(StrictModel):
@@ -351,10 +354,11 @@ class SourceLexicon:
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         derived["post_signature"] = re.compile(d.post_signature)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
-        selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions")
+        selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions", "interviewer_labels")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars
         selection["apposition_name_chars"] = sel.apposition_name_chars
+        selection["poll_share_opening"] = re.compile(sel.poll_share_opening, re.IGNORECASE)
         outlet_roles = {k: tuple(re.compile(x, re.IGNORECASE) for x in getattr(cfg.outlet_roles, k)) for k in _OUTLET_ROLE_KEYS}
         return cls(
             derived=derived,

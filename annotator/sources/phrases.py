@@ -649,6 +649,9 @@ def _describe(pre: list[Tok], post: list[Tok], possessor: list[Tok], ctx: _DocCo
             descriptors.add(low)
         elif t.text[0].isalpha() and low not in lex.words["function_words"]:
             descriptors.add(low)
+            saying_nothing = low in lex.words["vague_modifiers"] or low in lex.words["plural_quantifiers"] or low in lex.number_words
+            if not saying_nothing and not low.endswith("est"):  # "the biggest" says nothing of who either
+                cues.add("field")  # "environmental groups", "restructuring experts": described by what they work on
     post_low = " ".join(t.low for t in post)
     if post:
         vague = any(post_low.startswith(p) or f" {p}" in f" {post_low}" for p in lex.words["vague_relation_phrases"])

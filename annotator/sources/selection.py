@@ -9,6 +9,7 @@ them to cues:
   ("her tenure as secretary of state");
 * the subject of a passive verb of telling, which is the one told, not the teller ("Residents were promised
   faster journeys", "the mayor was asked about ...");
+* the line label of a transcript's questions ("Q: ..."), which stands for the outlet's own interviewer;
 * a share of poll respondents ("Twelve percent said they were not sure"): the poll is the source, its answers
   are its data;
 * the object of a preposition that never introduces a speaker ("has been among the groups most insistent",
@@ -92,10 +93,22 @@ def passive_recipient(text: str, source_end: int, cue_start: int, cue_end: int, 
     return False
 
 
+def interviewer_label(text: str, m: Mention, lex: SourceLexicon) -> bool:
+    """ "Q: Did anyone help you?": the label of a transcript's questions opens its line and stands for the
+    interviewer, the reporting outlet's own journalist (``selection.interviewer_labels``)."""
+    if m.text.strip().lower() not in lex.selection["interviewer_labels"]:
+        return False
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return not text[line_start : m.start].strip(' \t"“*-') and text[m.end : m.end + 3].lstrip(" *").startswith(":")
+
+
 _SHARE_OF_TEN = re.compile(r"\b(?:\w+|\d+)\s+(?:of|in)\s+(?:10|ten)\b", re.IGNORECASE)
 
 
 def poll_share(m: Mention, lex: SourceLexicon) -> bool:
-    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters": a share of a poll's respondents
-    (``words.share_heads``, or "N of/in 10") is the poll's data, not a source of its own."""
-    return not m.pronoun and (m.head in lex.words["share_heads"] or bool(_SHARE_OF_TEN.search(m.text)))
+    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters", "42% of Ohioans", "a majority of likely
+    voters": a share of a poll's respondents (``words.share_heads``, "N of/in 10", or a share opening the phrase:
+    ``selection.poll_share_opening``) is the poll's data, not a source of its own."""
+    if m.pronoun:
+        return False
+    return m.head in lex.words["share_heads"] or bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))

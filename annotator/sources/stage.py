@@ -26,7 +26,7 @@ from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCU
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record
-from annotator.sources.selection import object_of_preposition, passive_recipient, poll_share, refers
+from annotator.sources.selection import interviewer_label, object_of_preposition, passive_recipient, poll_share, refers
 
 
 def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]:
@@ -103,7 +103,11 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
     if select:
         # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
-        keep -= {m.span_id for m in mentions if not refers(m, lexicon) or object_of_preposition(text, m.start, lexicon) or poll_share(m, lexicon)}
+        keep -= {
+            m.span_id
+            for m in mentions
+            if not refers(m, lexicon) or object_of_preposition(text, m.start, lexicon) or poll_share(m, lexicon) or interviewer_label(text, m, lexicon)
+        }
     for m in mentions:
         whole = part_of.get(m.span_id)
         if whole is not None:  # a group split from a span: listed under the span's id, kept when the span is
@@ -203,6 +207,8 @@ def _add_derived(
             continue
         sid = f"derived{n + 1}"
         m = _analyse(text, r.start, r.end, sid, ctx)
+        if poll_share(m, lexicon):
+            continue  # "the 30 percent of voters who said ...": the poll's answers, not a source
         m.span_id = sid
         if r.how == "cited":
             m.secondhand = True
