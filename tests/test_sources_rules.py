@@ -555,3 +555,33 @@ def test_a_group_described_by_its_field_is_described() -> None:
     # words that say nothing of who they are leave the group vague
     text = "The marsh will be drained next year. Several prominent experts said the plan broke the law."
     assert [s.type for s in analyze_sources(story(text, ["Several prominent experts"]))] == ["ANONYMOUS_VAGUE"]
+
+
+def test_an_unresolved_he_or_she_stands_for_the_person_named_just_before() -> None:
+    text = "Laura Lindqvist had long backed the ferry plan. She said on Monday that the vote was a relief."
+    sources = analyze_sources(story(text, ["She"]))
+    assert [(s.type, s.name, [m.derived for m in s.mentions]) for s in sources] == [("NAMED_PERSON", "Laura Lindqvist", ["antecedent", None])]
+    # a source named further back takes the pronoun in, and adds no second source
+    text = "Laura Lindqvist said the plan was sound. " + "The council met for hours. " * 60 + "Later Lindqvist’s aide left, and she said the vote was a relief."
+    sources = analyze_sources(story(text, ["Laura Lindqvist", "she"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Laura Lindqvist", 2)]
+    # a capitalised word that is no name, or a name of the other gender, names nobody: the pronoun stays dropped
+    text = "Nonetheless, the council met. She said the vote was a relief."
+    assert analyze_sources(story(text, ["She"])) == []
+    text = "Thomas Vidal had long backed the ferry plan. She said on Monday that the vote was a relief."
+    assert analyze_sources(story(text, ["She"])) == []
+
+
+def test_a_named_pair_among_others_belongs_to_its_first_member_cited_alone() -> None:
+    text = "Rosa Delacourt and Tomas Vidal, among others, said the levy was unfair. Later Delacourt said the levy must go."
+    sources = analyze_sources(story(text, ["Rosa Delacourt and Tomas Vidal, among others,", "Delacourt"]))
+    assert [(s.name, s.count, len(s.mentions)) for s in sources] == [("Delacourt", 1, 2)]
+
+
+def test_a_description_with_an_acronym_joins_the_description_spelling_it_out() -> None:
+    text = "A senior Harbour Pilots Association member said the channel was unsafe. Later the HPA member said dredging had stopped."
+    sources = analyze_sources(story(text, ["A senior Harbour Pilots Association member", "the HPA member"]))
+    assert [len(s.mentions) for s in sources] == [2]
+    # another acronym is another body's member
+    text = "A senior Harbour Pilots Association member said the channel was unsafe. Later the PTU member said dredging had stopped."
+    assert len(analyze_sources(story(text, ["A senior Harbour Pilots Association member", "the PTU member"]))) == 2

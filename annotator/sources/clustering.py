@@ -306,7 +306,18 @@ def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -
     mine = _name_words(m.name_tokens, lex)
     if len(mine) < 2:
         return None
-    return next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)
+    found = next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)
+    if found is not None:
+        return found
+    # "Jeb Bush and Hillary Clinton" with "Bush" cited alone: the person whose surname comes first in the group,
+    # when it comes among the first member's words (at most three, and not the group's last word)
+    best, best_at = None, len(mine)
+    for e in people:
+        for n in e.names():
+            words = _name_words(n, lex)
+            if words and words[-1] in mine and mine.index(words[-1]) < best_at:
+                best, best_at = e, mine.index(words[-1])
+    return best if best_at <= 2 and best_at < len(mine) - 1 else None
 
 
 def _same_named_group(m: Mention, e: _Entity) -> bool:
@@ -456,7 +467,7 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
             same_head = m.head in roles or (m.head in anonymous and bool(roles & anonymous))
             if not same_head:
                 continue
-            if et != NAMED_PERSON and not (m.descriptors - {"the"}) <= e.descriptors(lex) | lex.words["soft_descriptors"]:
+            if et != NAMED_PERSON and not (m.descriptors - {"the"} - _spelled_out(m, e)) <= e.descriptors(lex) | lex.words["soft_descriptors"]:
                 continue
             if et == NAMED_PERSON and m.affiliation and e.informative[0].affiliation and m.affiliation != e.informative[0].affiliation:
                 continue
@@ -470,6 +481,20 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
     if person and not m.plural:
         return _nearest_anonymous_person(m, recent, lex) or _nearest_named_person(m, recent, lex)
     return None
+
+
+def _spelled_out(m: Mention, e: _Entity) -> set[str]:
+    """Descriptors of ``m`` written as an acronym that ``e`` spells out ("the RNC member" after "a Republican National
+    Committee member"): they describe the same body, so they do not mark another person."""
+    out = set()
+    for short in re.findall(r"\b[A-Z]{2,6}\b", m.text):
+        n = len(short)
+        for x in e.mentions:
+            words = tuple(w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*", x.text))
+            if any(_is_acronym_of(short, words[i : i + n]) for i in range(len(words) - n + 1)):
+                out.add(short.lower())
+                break
+    return out
 
 
 def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:

@@ -214,6 +214,23 @@ def _common_opening(name: str, lex: SourceLexicon) -> bool:
     return (first in lex.pronouns or lex.is_common_word(first)) and not (first in lex.titles and len(name.split()) > 1)
 
 
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t]+){0,3}[A-Z][\w’'-]*")
+
+
+def unmarked_name_candidates(text: str, before: int, lex: SourceLexicon) -> list[tuple[int, int]]:
+    """Runs of capitalised words within ``unmarked_name_chars`` before ``before``, nearest first, a possessive ’s
+    cut off ("Trump’s campaign" gives "Trump"): where to look for the person an unresolved "he" or "she" source
+    stands for when the tagger marked that person nowhere as a source ("his guest, the actress Ana Ruiz, wept as
+    she called for ..."). The stage keeps the first run that reads as a person's name of a fitting gender."""
+    if lex.unmarked_name_chars <= 0:
+        return []
+    out = []
+    for m in _CAPITALISED_RUN.finditer(text, max(0, before - lex.unmarked_name_chars), before):
+        end = m.end() - 2 if re.search(r"[’']s$", m.group()) else m.end()
+        out.append((m.start(), end))
+    return out[::-1]
+
+
 def antecedent_ranges(text: str, relatives: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
     """The noun phrase a relative pronoun source stands for when the tagger left it unmarked ("members of the
     city council, which has denied ...", "nervous residents downstream, many of whom say ..."): the words

@@ -158,6 +158,7 @@ class Clustering(StrictModel):
     relative_gap_chars: Chars
     entity_window_chars: Chars
     lede_window_chars: Chars
+    unmarked_name_chars: Chars
 
 
 class Selection(StrictModel):
@@ -283,6 +284,7 @@ class SourceLexicon:
     relative_gap: int
     entity_window: int
     lede_window: int  # a title description opening the story joins the person named this close after it
+    unmarked_name_chars: int  # an unresolved "he"/"she" looks this far back for a person named outside any source
     keep_unlinked: bool  # a SOURCE span no attribution links to still makes a source
     keep_unresolved_pronouns: bool  # a source made only of pronouns that resolve to nothing is still listed
     describing_cues: frozenset[str]  # cue kinds that make unnamed people ANONYMOUS_DESCRIBED
@@ -383,6 +385,7 @@ class SourceLexicon:
             relative_gap=cl.relative_gap_chars,
             entity_window=cl.entity_window_chars,
             lede_window=cl.lede_window_chars,
+            unmarked_name_chars=cl.unmarked_name_chars,
             keep_unresolved_pronouns=sel.unresolved_pronouns == "keep",
             keep_unlinked=sel.unlinked_source_spans == "keep",
             describing_cues=frozenset(sp.describing_cues),

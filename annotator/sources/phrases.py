@@ -650,6 +650,7 @@ def _describe(pre: list[Tok], post: list[Tok], possessor: list[Tok], ctx: _DocCo
         elif t.text[0].isalpha() and low not in lex.words["function_words"]:
             descriptors.add(low)
             saying_nothing = low in lex.words["vague_modifiers"] or low in lex.words["plural_quantifiers"] or low in lex.number_words
+            saying_nothing = saying_nothing or lex.lemma(low)[0] in lex.words["person_nouns"]  # "six women and six men"
             if not saying_nothing and not low.endswith("est"):  # "the biggest" says nothing of who either
                 cues.add("field")  # "environmental groups", "restructuring experts": described by what they work on
     post_low = " ".join(t.low for t in post)

@@ -21,6 +21,7 @@ from annotator.sources.derived import (
     nested_ranges,
     signed_ranges,
     trailing_ranges,
+    unmarked_name_candidates,
 )
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_ORGANIZATION, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
@@ -119,6 +120,8 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         _add_derived(doc, mentions, by_id, keep, derived_how, publisher, ctx)
         mentions.sort(key=lambda m: (m.start, m.end, m.span_id))
     entities = cluster_mentions(mentions, doc, lexicon)
+    if select and not lexicon.keep_unresolved_pronouns:
+        entities = _name_unmarked_people(entities, doc, by_id, keep, derived_how, ctx)
     records: list[Source] = []
     for e in entities:
         if not any(m.span_id in keep for m in e.mentions):
@@ -217,6 +220,59 @@ def _add_derived(
         mentions.append(m)
         keep.add(sid)
         derived_how[sid] = r.how
+
+
+def _name_unmarked_people(entities: list, doc: AnnotatedArticle, by_id: dict[str, Span], keep: set[str], derived_how: dict[str, str], ctx) -> list:
+    """Each source made only of a "he" or "she" that clustering resolved to nothing stands for the nearest person
+    the text names before it outside any source ("his guest, the actress Ana Ruiz, wept as she called for ..."):
+    the name joins it as its antecedent, or the pronouns join that person's source when there is one."""
+    people = [e for e in entities if e.type == NAMED_PERSON]
+    out = []
+    for e in entities:
+        named = _unmarked_name(e, doc, keep, ctx) if all(m.pronoun for m in e.mentions) else None
+        if named is None:
+            out.append(e)
+            continue
+        surname = named.name_tokens[-1]
+        known = next((p for p in people if any(n and n[-1] == surname for n in p.names())), None)
+        if known is not None:  # the name is a source's after all, further back than a pronoun looks
+            known.mentions = sorted(known.mentions + e.mentions, key=lambda m: (m.start, m.end))
+            continue
+        by_id[named.span_id] = Span(named.span_id, named.start, named.end, "SOURCE", doc.text[named.start : named.end])
+        keep.add(named.span_id)
+        derived_how[named.span_id] = "antecedent"
+        e.mentions.insert(0, named)
+        out.append(e)
+    return out
+
+
+def _unmarked_name(e, doc: AnnotatedArticle, keep: set[str], ctx) -> Mention | None:
+    """The person an unresolved "he"/"she" source stands for (``_name_unmarked_people``): the nearest capitalised
+    run before it that reads as one person's name of a gender the pronoun allows, and is a name: its first word a
+    known first name or a title, or a surname the text gives elsewhere after a known first name."""
+    first = e.mentions[0]
+    if first.pronoun != "person" or first.number != "sg" or first.span_id not in keep:
+        return None
+    text, furniture, lex = doc.text, doc.article.meta.get("furniture") or [], ctx.lexicon
+    for a, b in unmarked_name_candidates(text, first.start, lex):
+        second = re.search(r"\s+", text[a:b])
+        for start in [a] + ([a + second.end()] if second else []):  # "On Monday Ana Ruiz": then without its first word
+            if in_furniture(start, b, furniture):
+                continue
+            m = _analyse(text, start, b, f"unmarked{first.start}", ctx)
+            if m.type != NAMED_PERSON or m.plural or not m.name_tokens or m.pronoun:
+                continue
+            if first.gender in ("m", "f") and m.gender in ("m", "f") and m.gender != first.gender:
+                continue
+            words = text[start:b].split()
+            known_first = words[0].lower().strip(".") in lex.first_names or words[0].lower() in lex.titles
+            if len(words) == 1:  # a surname alone: known when the text gives it after a first name, of that gender
+                genders = {lex.first_names[w.lower()] for w in re.findall(rf"\b([A-Z][a-z]+)\s+{re.escape(words[0])}\b", text) if w.lower() in lex.first_names}
+                known_first = bool(genders) and (first.gender not in ("m", "f") or bool(genders & {first.gender, "x"}))
+            if known_first:
+                m.span_id = f"unmarked{first.start}"
+                return m
+    return None
 
 
 def _unlinked_speakers(doc: AnnotatedArticle, ctx) -> list[DerivedRange]:
