@@ -7,7 +7,7 @@ import re
 
 from annotator.layout import in_furniture
 from annotator.schema import AnnotatedArticle, Source, Span
-from annotator.sources.clustering import cluster_mentions
+from annotator.sources.clustering import _Entity, cluster_mentions
 from annotator.sources.context import _context
 from annotator.sources.derived import (
     DerivedRange,
@@ -222,14 +222,21 @@ def _add_derived(
         derived_how[sid] = r.how
 
 
-def _name_unmarked_people(entities: list, doc: AnnotatedArticle, by_id: dict[str, Span], keep: set[str], derived_how: dict[str, str], ctx) -> list:
+def _name_unmarked_people(
+    entities: list[_Entity], doc: AnnotatedArticle, by_id: dict[str, Span], keep: set[str], derived_how: dict[str, str], ctx
+) -> list[_Entity]:
     """Each source made only of a "he" or "she" that clustering resolved to nothing stands for the nearest person
     the text names before it outside any source ("his guest, the actress Ana Ruiz, wept as she called for ..."):
     the name joins it as its antecedent, or the pronouns join that person's source when there is one."""
     people = [e for e in entities if e.type == NAMED_PERSON]
+    surname_genders: dict[str, set[str]] | None = None  # built once, on the first unresolved pronoun
     out = []
     for e in entities:
-        named = _unmarked_name(e, doc, keep, ctx) if all(m.pronoun for m in e.mentions) else None
+        named = None
+        if all(m.pronoun for m in e.mentions):
+            if surname_genders is None:
+                surname_genders = _surname_genders(doc.text, ctx.lexicon)
+            named = _unmarked_name(e, doc, keep, surname_genders, ctx)
         if named is None:
             out.append(e)
             continue
@@ -246,7 +253,17 @@ def _name_unmarked_people(entities: list, doc: AnnotatedArticle, by_id: dict[str
     return out
 
 
-def _unmarked_name(e, doc: AnnotatedArticle, keep: set[str], ctx) -> Mention | None:
+def _surname_genders(text: str, lex: SourceLexicon) -> dict[str, set[str]]:
+    """Capitalised word -> genders of the known first names the text puts right before it ("Tomas Vidal": Vidal -> m)."""
+    out: dict[str, set[str]] = {}
+    for m in re.finditer(r"\b(?=([A-Z][a-z]+)\s+([A-Z][\w’'-]*))", text):  # overlapping: "President Donald Trump"
+        gender = lex.first_names.get(m.group(1).lower())
+        if gender is not None:
+            out.setdefault(m.group(2), set()).add(gender)
+    return out
+
+
+def _unmarked_name(e: _Entity, doc: AnnotatedArticle, keep: set[str], surname_genders: dict[str, set[str]], ctx) -> Mention | None:
     """The person an unresolved "he"/"she" source stands for (``_name_unmarked_people``): the nearest capitalised
     run before it that reads as one person's name of a gender the pronoun allows, and is a name: its first word a
     known first name or a title, or a surname the text gives elsewhere after a known first name."""
@@ -267,7 +284,7 @@ def _unmarked_name(e, doc: AnnotatedArticle, keep: set[str], ctx) -> Mention | N
             words = text[start:b].split()
             known_first = words[0].lower().strip(".") in lex.first_names or words[0].lower() in lex.titles
             if len(words) == 1:  # a surname alone: known when the text gives it after a first name, of that gender
-                genders = {lex.first_names[w.lower()] for w in re.findall(rf"\b([A-Z][a-z]+)\s+{re.escape(words[0])}\b", text) if w.lower() in lex.first_names}
+                genders = surname_genders.get(words[0], set())
                 known_first = bool(genders) and (first.gender not in ("m", "f") or bool(genders & {first.gender, "x"}))
             if known_first:
                 m.span_id = f"unmarked{first.start}"
