@@ -277,7 +277,10 @@ def eval_sources(
     ),
     split: Annotated[
         str,
-        typer.Option("--split", help="A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b: GUIDELINES.md), or all."),
+        typer.Option(
+            "--split",
+            help="A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b, train12c: data/sources-gold/GUIDELINES.md), or all.",
+        ),
     ] = "all",
     model: ModelOption = None,
     kind_labels: Annotated[Path | None, typer.Option("--kind-labels", help="Hand-labelled cues for attribution-kind accuracy.")] = Path(

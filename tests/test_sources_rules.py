@@ -585,3 +585,37 @@ def test_a_description_with_an_acronym_joins_the_description_spelling_it_out() -
     # another acronym is another body's member
     text = "A senior Harbour Pilots Association member said the channel was unsafe. Later the PTU member said dredging had stopped."
     assert len(analyze_sources(story(text, ["A senior Harbour Pilots Association member", "the PTU member"]))) == 2
+
+
+# -- eighth round, read on train12c: the reporter's request, contenders, an outlet's earlier name, "the two"
+
+
+def test_the_reporters_request_for_comment_is_no_word_of_the_source() -> None:
+    text = "The port office did not immediately respond to a reporter’s request for comment on the delays."
+    assert _kinds(text, ["did not immediately respond", "request for comment on"], [0.9, 0.9]) == [("information", True), ("information", True)]
+
+
+def test_a_contender_and_former_role_before_a_name_is_that_person() -> None:
+    mention = _mention("GOP presidential contender and former surgeon Ada Whitcombe")
+    assert (mention.type, mention.name, mention.count) == ("NAMED_PERSON", "Ada Whitcombe", 1)
+
+
+def test_an_outlets_earlier_name_is_still_the_reporting_outlet() -> None:
+    text = "As reported by Western Journalism, the harbour board said the ferry would stop."
+    doc = _published_by(text, ["Western Journalism", "the harbour board"], "Western Journal", cue="said")
+    doc.attributions[0].cue = doc.attributions[1].cue
+    assert [s.name for s in analyze_sources(doc) if not s.reporter] == ["harbour board"]
+
+
+def test_the_two_is_the_pair_cited_just_before() -> None:
+    text = "Senators Laura Pires and Thomas Vidal said the port would close. The two lawmakers said talks would go on. Later the two said more."
+    sources = analyze_sources(story(text, ["Senators Laura Pires and Thomas Vidal", "The two lawmakers", "the two"]))
+    assert [(s.count, len(s.mentions)) for s in sources] == [(2, 3)]
+    # a pair of another size is another group
+    text = "Two dock workers said the port would close. Three engineers said so too. The three said more."
+    sources = analyze_sources(story(text, ["Two dock workers", "Three engineers", "The three"]))
+    assert [(s.count, len(s.mentions)) for s in sources] == [(2, 1), (3, 2)]
+    # and a pair whose first member is cited alone is that member's, "the two" with it
+    text = "Laura Pires said the port would close. Laura Pires and Thomas Vidal said it twice. The two said more."
+    sources = analyze_sources(story(text, ["Laura Pires", "Laura Pires and Thomas Vidal", "The two"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Laura Pires", 3)]

@@ -213,6 +213,9 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
             # "The article closes with ...": a piece no earlier document matches is the outlet's named before it
             return next((e for e in recent if e.type == MEDIA_OUTLET and m.start - e.last.end <= lex.description_window), None)
         return None
+    counted = _counted_reference(m, recent, lex)
+    if counted is not None:
+        return counted
     if m.type in ANONYMOUS_TYPES:
         if m.new_marker:
             return None
@@ -248,6 +251,20 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
 
 
 _POSSESSIVE = re.compile(r"\w[’']s\s|^(?:his|her|their|its)\s", re.IGNORECASE)
+
+
+def _counted_reference(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """ "the two", "the two lawmakers", "the three senators": a definite group of a given size is the nearest group
+    of that size cited before it ("Mr. King and Mr. Schultz" ... "the two"), within the description window."""
+    if not (m.definite and m.plural and m.count and m.count > 1) or m.type not in ANONYMOUS_TYPES | {REFERENCE}:
+        return None
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        sizes = [x.count for x in e.mentions if x.count is not None and x.plural]
+        if e.plural and sizes and max(sizes) == m.count:
+            return e
+    return None
 
 
 def _same_description(m: Mention, first: Mention) -> bool:
@@ -288,9 +305,9 @@ def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
     group adds no source, so its mentions join the first member, as a mention of that one person."""
     people = [e for e in entities if e.type == NAMED_PERSON and not e.plural]
     for group in [e for e in entities if e.type == NAMED_PERSON and e.plural]:
-        if any(m.type != NAMED_PERSON or not m.plural for m in group.mentions):
-            continue
-        target = _first_known_member(group.mentions[0], people, lex)
+        if any(m.type not in (NAMED_PERSON, REFERENCE) or not m.plural for m in group.mentions):
+            continue  # ("the two" after the pair is the pair again)
+        target = _first_known_member(group.informative[0], people, lex)
         if target is None:
             continue
         person = next(x for x in target.mentions if x.type == NAMED_PERSON and not x.plural)
