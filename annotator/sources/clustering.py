@@ -261,8 +261,7 @@ def _counted_reference(m: Mention, recent: list[_Entity], lex: SourceLexicon) ->
     for e in recent:
         if m.start - e.last.end > lex.description_window:
             break
-        sizes = [x.count for x in e.mentions if x.count is not None and x.plural]
-        if e.plural and sizes and max(sizes) == m.count:
+        if e.plural and _group_size(e) == m.count:
             return e
     return None
 
@@ -274,10 +273,15 @@ def _same_description(m: Mention, first: Mention) -> bool:
     return mine == theirs or (bool(mine) and mine < theirs)
 
 
+def _group_size(e: _Entity) -> int | None:
+    """The size of the entity's group: the largest number its plural mentions give, or None when none gives one."""
+    return max((x.count for x in e.mentions if x.count is not None and x.plural), default=None)
+
+
 def _other_count(count: int, e: _Entity) -> bool:
-    """The entity's group has another size than ``count`` (its size is the largest number its mentions give)."""
-    sizes = [x.count for x in e.mentions if x.count is not None and x.plural]
-    return bool(sizes) and max(sizes) != count
+    """The entity's group has another size than ``count``."""
+    size = _group_size(e)
+    return size is not None and size != count
 
 
 def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
@@ -305,8 +309,9 @@ def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
     group adds no source, so its mentions join the first member, as a mention of that one person."""
     people = [e for e in entities if e.type == NAMED_PERSON and not e.plural]
     for group in [e for e in entities if e.type == NAMED_PERSON and e.plural]:
+        # every mention names the pair (or repeats it: "the two" after "Mr. King and Mr. Schultz")
         if any(m.type not in (NAMED_PERSON, REFERENCE) or not m.plural for m in group.mentions):
-            continue  # ("the two" after the pair is the pair again)
+            continue
         target = _first_known_member(group.informative[0], people, lex)
         if target is None:
             continue
