@@ -619,3 +619,55 @@ def test_the_two_is_the_pair_cited_just_before() -> None:
     text = "Laura Pires said the port would close. Laura Pires and Thomas Vidal said it twice. The two said more."
     sources = analyze_sources(story(text, ["Laura Pires", "Laura Pires and Thomas Vidal", "The two"]))
     assert [(s.name, len(s.mentions)) for s in sources] == [("Laura Pires", 3)]
+
+
+# -- ninth round, read on train12d: negatives, more poll shares, the poll behind its respondents, "X, who", acronym offices
+
+
+def test_a_negative_names_no_source() -> None:
+    text = "The council records showed the minutes were changed, but no records showed who changed them."
+    assert [len(s.mentions) for s in analyze_sources(story(text, ["The council records", "no records"], cue="showed"))] == [1]
+    for phrase in ("None of the officials", "No one", "Nobody"):
+        assert not analyze_sources(story(f"{phrase} said the minutes were changed.", [phrase]))
+    # "No. 2" is a rank, not a negative
+    assert analyze_sources(story("The No. 2 official said the minutes were changed.", ["The No. 2 official"]))
+
+
+def test_a_percentage_of_a_crowd_is_the_polls_data() -> None:
+    for phrase in ("a high percentage of voters in both towns", "A large share of renters", "the proportion of parents"):
+        assert not analyze_sources(story(f"{phrase} said the levy was too high.", [phrase]))
+    # a share of the vote is not how a source is named either, but "the shareholders" still is
+    assert analyze_sources(story("The shareholders said the levy was too high.", ["The shareholders"]))
+
+
+def test_the_poll_named_before_its_respondents_is_the_source() -> None:
+    text = "In a poll conducted by the Harbour Ledger, just 28 percent of voters said the mayor deserved a second term."
+    doc = story(text, ["28 percent of voters"])
+    sources = analyze_sources(doc)
+    assert [(s.type, s.mentions[0].text) for s in sources] == [("DOCUMENT", "a poll")]
+    # the respondents opening a content span with no source: the poll the tagger marked is kept
+    doc = story(text, ["a poll conducted by the Harbour Ledger"], cue="28 percent")
+    doc.attributions.clear()
+    doc.spans[1] = Span("K1", text.index("just"), text.index(" the mayor"), "CONTENT", text[text.index("just") : text.index(" the mayor")])
+    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["a poll conducted by the Harbour Ledger"]
+    # no poll in the sentence: nothing is made up
+    assert not analyze_sources(story("Just 28 percent of voters said the mayor deserved a second term.", ["28 percent of voters"]))
+
+
+def test_the_name_before_a_relative_source_is_its_mention() -> None:
+    text = "Mayor Ruiz, who called the governor on Monday, told reporters the bridge would reopen."
+    doc = story(text, ["Mayor Ruiz", "who"], cue="told")
+    doc.attributions[0].source = "S1"  # the linker tied the cue to "who" and left the name unlinked
+    doc.attributions[0].cue = "C1"
+    del doc.attributions[1]
+    sources = analyze_sources(doc)
+    assert [(s.name, [m.text for m in s.mentions]) for s in sources] == [("Ruiz", ["Mayor Ruiz", "who"])]
+
+
+def test_a_document_named_by_an_office_acronym_joins_the_one_spelling_it_out() -> None:
+    text = "A report from the Harbour Department’s inspector general said the dredging was late. The IG report said two warnings were ignored."
+    sources = analyze_sources(story(text, ["A report from the Harbour Department’s inspector general", "The IG report"]))
+    assert [len(s.mentions) for s in sources] == [2]
+    # another office's acronym is another document
+    text = "A report from the Harbour Department’s inspector general said the dredging was late. The GAO report said two warnings were ignored."
+    assert len(analyze_sources(story(text, ["A report from the Harbour Department’s inspector general", "The GAO report"]))) == 2

@@ -199,7 +199,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
                 break
             if e.type == DOCUMENT and _same_doc_kind(m.head, e.informative[0].head, lex):
                 named = set().union(*(_proper_words(x) for x in e.mentions))
-                if named and _proper_words(m) - named:
+                if named and _proper_words(m) - named - _spelled_out(m, e):
                     continue  # "the USC Dornsife poll" after "the Reuters/Ipsos poll": another named document
                 return e
         if m.head in lex.words["ruling_nouns"]:
@@ -507,12 +507,13 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
 
 def _spelled_out(m: Mention, e: _Entity) -> set[str]:
     """Descriptors of ``m`` written as an acronym that ``e`` spells out ("the RNC member" after "a Republican National
-    Committee member"): they describe the same body, so they do not mark another person."""
+    Committee member", "the IG report" after "a report from the inspector general"): they describe the same body or
+    office, so they do not mark another person or document."""
     out = set()
     for short in re.findall(r"\b[A-Z]{2,6}\b", m.text):
         n = len(short)
         for x in e.mentions:
-            words = tuple(w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*", x.text))
+            words = tuple(w.lower() for w in re.findall(r"\b[A-Za-z][\w’'-]*", x.text))
             if any(_is_acronym_of(short, words[i : i + n]) for i in range(len(words) - n + 1)):
                 out.add(short.lower())
                 break

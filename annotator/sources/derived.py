@@ -7,6 +7,7 @@
   official": whoever another report cites is a (secondhand) source too.
 * **Signed quotes**: a quote whose line ends with a dash and a name ("“...” ― Ana Ruiz").
 * **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
+* **Polls behind their respondents**: "In a poll by the Ledger, 28 percent of voters said": the poll is the source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
 
@@ -204,6 +205,25 @@ def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
         if phrase and phrase == gap.strip():
             end = m.start("np") + len(gap.rstrip())
             out.append(DerivedRange(end - len(phrase), end, "labelled"))
+    return out
+
+
+def poll_ranges(text: str, share_starts: list[int], lex: SourceLexicon) -> list[DerivedRange]:
+    """The poll a share of its respondents speaks for ("In a poll conducted by the Ledger, just 28 percent of
+    voters said ..."): the last poll or survey phrase before the share in its sentence (``derived.poll_phrase``)."""
+    out: list[DerivedRange] = []
+    for start in share_starts:
+        opening = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        found = list(lex.derived["poll_phrase"].finditer(text, opening, start))
+        if not found:
+            continue
+        begin, end = found[-1].start(), found[-1].end()
+        for word in re.finditer(r"\S+", text[begin:end]):  # "In a poll": the preposition opening the sentence is no part
+            low = word.group().lower()
+            if not (word.group()[0].isupper() and lex.is_common_word(low) and low not in lex.words["singular_determiners"] | lex.words["definite_determiners"]):
+                break
+            begin = found[-1].start() + word.end() + 1
+        out.append(DerivedRange(begin, end, "poll", start))
     return out
 
 

@@ -171,6 +171,7 @@ class Selection(StrictModel):
     apposition_name_chars: Chars
     object_prepositions: WordList
     poll_share_opening: Pattern
+    negated_opening: Pattern
     interviewer_labels: WordList
 
 
@@ -188,6 +189,7 @@ class Derived(StrictModel):
     post_signature: Pattern
     trailing_speaker: Pattern
     labelling: Pattern
+    poll_phrase: Pattern
     nested_np_stops: Pattern
     nested_np_prepositions: Pattern
 
@@ -356,11 +358,13 @@ class SourceLexicon:
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         derived["post_signature"] = re.compile(d.post_signature)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
+        derived["poll_phrase"] = re.compile(d.poll_phrase)  # case matters: a capital letter opens a pollster's name
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions", "interviewer_labels")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars
         selection["apposition_name_chars"] = sel.apposition_name_chars
         selection["poll_share_opening"] = re.compile(sel.poll_share_opening, re.IGNORECASE)
+        selection["negated_opening"] = re.compile(sel.negated_opening, re.IGNORECASE)
         outlet_roles = {k: tuple(re.compile(x, re.IGNORECASE) for x in getattr(cfg.outlet_roles, k)) for k in _OUTLET_ROLE_KEYS}
         return cls(
             derived=derived,

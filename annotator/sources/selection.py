@@ -4,7 +4,8 @@ A source is the agent of an act of communication, named by a noun phrase that re
 organisation, outlet or document. The tagger also marks spans that are none of these, and the linker attaches
 them to cues:
 
-* a span with no word that can refer (a lone article: "a claim also echoed in ...");
+* a span with no word that can refer (a lone article: "a claim also echoed in ...") or that opens with a
+  negative ("cited no evidence", "none of the officials", "no one"): it names nothing that spoke;
 * a bare singular common noun, which in English does not refer on its own but names a role or property
   ("her tenure as secretary of state");
 * the subject of a passive verb of telling, which is the one told, not the teller ("Residents were promised
@@ -35,9 +36,10 @@ def object_of_preposition(text: str, start: int, lex: SourceLexicon) -> bool:
 
 
 def refers(m: Mention, lex: SourceLexicon) -> bool:
-    """False for a mention that cannot denote a source: no referring word, or a bare singular common noun."""
+    """False for a mention that cannot denote a source: no referring word, a negative ("no evidence", "none of
+    the officials": ``selection.negated_opening``), or a bare singular common noun."""
     words = [w for w in _split_words(m.text) if w[0].isalnum()]
-    if not words:
+    if not words or lex.selection["negated_opening"].match(m.text):
         return False
     lows = [w.lower() for w in words]
     if m.pronoun or any(w in lex.pronouns or w in lex.quantifier_pronouns for w in lows):

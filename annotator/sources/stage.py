@@ -19,6 +19,7 @@ from annotator.sources.derived import (
     labelled_ranges,
     methodology_ranges,
     nested_ranges,
+    poll_ranges,
     signed_ranges,
     trailing_ranges,
     unmarked_name_candidates,
@@ -104,6 +105,9 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
     if select:
         # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
+        # where a poll's respondents speak, as a source or opening a content ("In a poll by the Ledger, 28 percent of voters said")
+        shares = [m.start for m in mentions if m.span_id in keep and poll_share(m, lexicon)]
+        shares = sorted(shares + [s.start for s in doc.spans if s.label == "CONTENT" and lexicon.selection["poll_share_opening"].match(s.text)])
         keep -= {
             m.span_id
             for m in mentions
@@ -117,7 +121,8 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
                 keep.add(m.span_id)
     derived_how: dict[str, str] = {}
     if select:
-        _add_derived(doc, mentions, by_id, keep, derived_how, publisher, ctx)
+        keep |= _relative_antecedents(mentions, keep, lexicon)
+        _add_derived(doc, mentions, by_id, keep, derived_how, publisher, ctx, shares)
         mentions.sort(key=lambda m: (m.start, m.end, m.span_id))
     entities = cluster_mentions(mentions, doc, lexicon)
     if select and not lexicon.keep_unresolved_pronouns:
@@ -136,6 +141,19 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
                 m.span = None
         records.append(record)
     return records
+
+
+def _relative_antecedents(mentions: list[Mention], keep: set[str], lexicon: SourceLexicon) -> set[str]:
+    """SOURCE spans right before a kept relative pronoun source ("Clinton, who called him, told her supporters"):
+    when the linker tied the cue to "who", the antecedent it stands for is a mention of the same source."""
+    out: set[str] = set()
+    for i, m in enumerate(mentions):
+        if m.pronoun != "relative" or m.span_id not in keep:
+            continue
+        before = [p for p in mentions[:i] if not p.pronoun and 0 <= m.start - p.end <= lexicon.relative_gap and refers(p, lexicon)]
+        if before and before[-1].span_id not in keep:
+            out.add(before[-1].span_id)
+    return out
 
 
 def _studied_documents(m: Mention, text: str, ctx) -> tuple[int, int] | None:
@@ -168,9 +186,11 @@ def _add_derived(
     derived_how: dict[str, str],
     publisher: str | None,
     ctx,
+    shares: list[int],
 ) -> None:
-    """Mentions for methodology groups and cited sources; a range a SOURCE span already covers makes that span
-    an information mention instead."""
+    """Mentions for methodology groups, cited sources and the others of ``annotator.sources.derived`` (``shares``:
+    where the poll-share sources start, whose polls are the sources); a range a SOURCE span already covers makes
+    that span an information mention instead."""
     lexicon = ctx.lexicon
     text = doc.text
     furniture = doc.article.meta.get("furniture") or []
@@ -192,7 +212,7 @@ def _add_derived(
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
-    found += signed_ranges(text, lexicon)
+    found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon)
     found += _unlinked_speakers(doc, ctx)
     every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
     found += trailing_ranges(text, every_content, lexicon)
@@ -201,7 +221,7 @@ def _add_derived(
         if in_furniture(r.start, r.end, furniture):
             continue
         covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
-        if covering and r.how in ("methodology", "labelled", "signed"):
+        if covering and r.how in ("methodology", "labelled", "signed", "poll"):
             keep.update(s.id for s in covering)
             continue
         if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":
@@ -210,7 +230,7 @@ def _add_derived(
             continue
         sid = f"derived{n + 1}"
         m = _analyse(text, r.start, r.end, sid, ctx)
-        if poll_share(m, lexicon):
+        if poll_share(m, lexicon) or not refers(m, lexicon):
             continue  # "the 30 percent of voters who said ...": the poll's answers, not a source
         m.span_id = sid
         if r.how == "cited":
