@@ -671,3 +671,35 @@ def test_a_document_named_by_an_office_acronym_joins_the_one_spelling_it_out() -
     # another office's acronym is another document
     text = "A report from the Harbour Department’s inspector general said the dredging was late. The GAO report said two warnings were ignored."
     assert len(analyze_sources(story(text, ["A report from the Harbour Department’s inspector general", "The GAO report"]))) == 2
+
+
+# -- ninth round, read on train12e: the issuer's document, one member of a counted group
+
+
+def _two_cues(text: str, pairs: list[tuple[str, str]]):
+    """A story whose sources each have their own cue: ``pairs`` of (source phrase, cue phrase), left to right."""
+    doc = story(text, [pairs[0][0]], cue=pairs[0][1])
+    for i, (phrase, cue) in enumerate(pairs[1:], 1):
+        s = text.index(phrase, doc.spans[-1].end)
+        c = text.index(cue, s + len(phrase))
+        doc.spans += [Span(f"S{i}", s, s + len(phrase), "SOURCE", phrase), Span(f"C{i}", c, c + len(cue), "CUE", cue)]
+        doc.attributions.append(Attribution(f"A{i}", f"S{i}", f"C{i}", []))
+    return doc
+
+
+def test_a_document_named_again_belongs_to_whoever_issued_it() -> None:
+    text = "The Harbour Trust issued a statement of concern about the dredging. The statement urged the council to wait."
+    sources = analyze_sources(_two_cues(text, [("The Harbour Trust", "issued"), ("The statement", "urged")]))
+    assert [(s.type, [m.text for m in s.mentions]) for s in sources] == [("NAMED_ORGANIZATION", ["The Harbour Trust", "The statement"])]
+    # a document the source only read is not its own
+    text = "The Harbour Trust read a statement from the ferry company. The statement urged the council to wait."
+    assert len(analyze_sources(_two_cues(text, [("The Harbour Trust", "read"), ("The statement", "urged")]))) == 2
+
+
+def test_one_member_of_a_counted_group_is_that_group() -> None:
+    text = "Three intelligence sources said the file was open. One intelligence source said agents were angry. Another intelligence source said more."
+    sources = analyze_sources(story(text, ["Three intelligence sources", "One intelligence source", "Another intelligence source"]))
+    assert [(s.count, len(s.mentions)) for s in sources] == [(3, 2), (1, 1)]
+    # one of another description is someone else
+    text = "Three intelligence sources said the file was open. One police source said agents were angry."
+    assert len(analyze_sources(story(text, ["Three intelligence sources", "One police source"]))) == 2

@@ -94,6 +94,8 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
         while recent and m.start - recent[-1].last.end > lexicon.entity_window:
             recent.pop()
         target = _resolve(m, recent, lexicon)
+        if target is None and doc is not None:
+            target = _issuer(m, recent, doc.text, lexicon)
         if target is None:
             target = _Entity()
             entities.append(target)
@@ -110,6 +112,32 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     for e in entities:
         e.mentions.sort(key=lambda x: (x.start, x.end))
     return entities
+
+
+_ONE = re.compile(r"\W*one\s", re.IGNORECASE)
+
+
+def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) -> _Entity | None:
+    """The source that issued the document ``m`` names again ("The museum issued a statement of concern ... the
+    statement urged ..."): the subject of the last issuing verb before ``m`` whose object has ``m``'s head
+    (``clustering.issuing_verbs``), when a mention of that source ends at most ``issuer_chars`` before the verb in
+    its sentence. Such a document is its issuer's words, as a named owner's is ("the museum's statement")."""
+    if not lex.issuer_chars or m.type != DOCUMENT or not m.definite or m.owner is not None:
+        return None
+    lo = max(0, m.start - lex.description_window)
+    head = lex.lemma(m.head)[0]
+    verb_at = -1
+    for found in lex.issuing.finditer(text, lo, m.start):
+        issued = re.findall(r"[\w’'-]+", text[found.end() : found.end() + 60])[:4]
+        if any(lex.lemma(w.lower())[0] == head for w in issued):
+            verb_at = found.start()
+    if verb_at < 0:
+        return None
+    sentence_start = max(text.rfind(c, 0, verb_at) for c in ".!?\n") + 1
+    for e in recent:
+        if e.type != DOCUMENT and any(sentence_start <= x.start and x.end <= verb_at <= x.end + lex.issuer_chars for x in e.mentions):
+            return e
+    return None
 
 
 def _join_lede_description(entities: list[_Entity], doc: AnnotatedArticle | None, lex: SourceLexicon) -> None:
@@ -219,6 +247,12 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
     if m.type in ANONYMOUS_TYPES:
         if m.new_marker:
             return None
+        if _ONE.match(m.text) and m.count == 1 and not (m.plural or m.partitive):
+            # "one intelligence source" after "three intelligence sources": a member of that counted group
+            for e in recent:
+                first = e.informative[0]
+                if e.type in ANONYMOUS_TYPES and first.plural and (first.count or 0) >= 2 and first.head == m.head and m.descriptors <= first.descriptors:
+                    return e
         if m.partitive:
             # "one of the union officials": the group with that very head (and its words) first, a synonym after
             for e in recent:

@@ -159,6 +159,8 @@ class Clustering(StrictModel):
     entity_window_chars: Chars
     lede_window_chars: Chars
     unmarked_name_chars: Chars
+    issuing_verbs: WordList
+    issuer_chars: Chars
 
 
 class Selection(StrictModel):
@@ -287,6 +289,8 @@ class SourceLexicon:
     entity_window: int
     lede_window: int  # a title description opening the story joins the person named this close after it
     unmarked_name_chars: int  # an unresolved "he"/"she" looks this far back for a person named outside any source
+    issuing: re.Pattern  # "issued a" ... : the verb and article before a document its subject issued
+    issuer_chars: int
     keep_unlinked: bool  # a SOURCE span no attribution links to still makes a source
     keep_unresolved_pronouns: bool  # a source made only of pronouns that resolve to nothing is still listed
     describing_cues: frozenset[str]  # cue kinds that make unnamed people ANONYMOUS_DESCRIBED
@@ -390,6 +394,8 @@ class SourceLexicon:
             entity_window=cl.entity_window_chars,
             lede_window=cl.lede_window_chars,
             unmarked_name_chars=cl.unmarked_name_chars,
+            issuing=re.compile(r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in cl.issuing_verbs) + r")\s+(?:an?|its|his|her|their)\s+"),
+            issuer_chars=cl.issuer_chars,
             keep_unresolved_pronouns=sel.unresolved_pronouns == "keep",
             keep_unlinked=sel.unlinked_source_spans == "keep",
             describing_cues=frozenset(sp.describing_cues),
