@@ -703,3 +703,27 @@ def test_one_member_of_a_counted_group_is_that_group() -> None:
     # one of another description is someone else
     text = "Three intelligence sources said the file was open. One police source said agents were angry."
     assert len(analyze_sources(story(text, ["Three intelligence sources", "One police source"]))) == 2
+
+
+# -- ninth round, read on train12f: the agent of a passive report, "according to" inside a quote
+
+
+def test_the_agent_of_a_passive_report_is_a_source() -> None:
+    text = "The ferry ban was first reported by the Harbour Ledger. Sanders won, which was projected by networks and the Associated Press soon after."
+    doc = story(text, [])
+    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["the Harbour Ledger", "networks and the Associated Press"]
+    # a passive verb that is no report ("confirmed by now") names nobody
+    assert not analyze_sources(story("Two judges have been confirmed by now.", []))
+
+
+def test_according_to_inside_a_quoted_content_is_a_source() -> None:
+    text = "“The final tally was 512 to 498, according to the county elections board,” the Harbour Ledger reported."
+    doc = story(text, ["the Harbour Ledger"], cue="reported")
+    quote = text[: text.index(" the Harbour")]
+    doc.spans.append(Span("K1", 0, len(quote), "CONTENT", quote))
+    doc.attributions[0].content = ["K1"]
+    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["the county elections board", "the Harbour Ledger"]
+
+
+def test_a_poll_out_on_a_day_is_a_document_and_theblaze_an_outlet() -> None:
+    assert (_mention("an online Harbour Ledger poll out Thursday").type, _mention("The Blaze").type) == ("DOCUMENT", "MEDIA_OUTLET")

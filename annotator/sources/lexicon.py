@@ -192,6 +192,8 @@ class Derived(StrictModel):
     trailing_speaker: Pattern
     labelling: Pattern
     poll_phrase: Pattern
+    passive_reporting: Pattern
+    passive_reporting_stop: Pattern
     nested_np_stops: Pattern
     nested_np_prepositions: Pattern
 
@@ -354,6 +356,8 @@ class SourceLexicon:
             "nested_np_stops",
             "nested_np_prepositions",
             "labelling",
+            "passive_reporting",
+            "passive_reporting_stop",
         )
         derived = {k: re.compile(getattr(d, k), re.IGNORECASE) for k in derived_patterns}
         derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}

@@ -19,6 +19,7 @@ from annotator.sources.derived import (
     labelled_ranges,
     methodology_ranges,
     nested_ranges,
+    passive_ranges,
     poll_ranges,
     signed_ranges,
     trailing_ranges,
@@ -211,8 +212,11 @@ def _add_derived(
     ]
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
+    # "according to X" inside a quoted content ("... was 699.57, according to the state party," the paper reported): the
+    # tagger gives each word one label, so the inner attribution is never marked
+    sourceless += [m.end() for start, end in contents for m in _ACCORDING_INSIDE.finditer(text, start, end)]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
-    found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon)
+    found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon) + passive_ranges(text, lexicon)
     found += _unlinked_speakers(doc, ctx)
     every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
     found += trailing_ranges(text, every_content, lexicon)
@@ -221,7 +225,7 @@ def _add_derived(
         if in_furniture(r.start, r.end, furniture):
             continue
         covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
-        if covering and r.how in ("methodology", "labelled", "signed", "poll"):
+        if covering and r.how in ("methodology", "labelled", "signed", "poll", "passive"):
             keep.update(s.id for s in covering)
             continue
         if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":
@@ -337,6 +341,7 @@ def _unlinked_speakers(doc: AnnotatedArticle, ctx) -> list[DerivedRange]:
 
 
 _ACCORDING = re.compile(r"according\s+to", re.IGNORECASE)
+_ACCORDING_INSIDE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
 
 
 def _ends_near(ends: list[int], start: int, gap: int) -> bool:
