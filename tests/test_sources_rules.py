@@ -727,3 +727,19 @@ def test_according_to_inside_a_quoted_content_is_a_source() -> None:
 
 def test_a_poll_out_on_a_day_is_a_document_and_theblaze_an_outlet() -> None:
     assert (_mention("an online Harbour Ledger poll out Thursday").type, _mention("The Blaze").type) == ("DOCUMENT", "MEDIA_OUTLET")
+
+
+# -- ninth round, read on train12g: police as a body, an outlet's editorial board, criticism drawn from someone
+
+
+def test_police_is_one_body_and_an_editorial_board_its_paper() -> None:
+    assert [(_mention(t).type, _mention(t).count) for t in ("police", "Harbour police", "the police")] == [("NAMED_ORGANIZATION", 1)] * 3
+    assert _mention("two police officers").type == "ANONYMOUS_DESCRIBED"
+    assert (_mention("the Harbour Ledger editorial board").type, _mention("the school board").type) == ("MEDIA_OUTLET", "NAMED_ORGANIZATION")
+
+
+def test_whoever_criticism_is_drawn_from_is_a_source() -> None:
+    text = "The ferry plan has drawn criticism from some other quarters as well. The mayor faced sharp criticism from rivals on Monday."
+    assert [s.mentions[0].text for s in analyze_sources(story(text, []))] == ["some other quarters", "rivals"]
+    # criticism *of* someone names the one criticised, not a source
+    assert not analyze_sources(story("The ferry plan drew criticism of the mayor.", []))

@@ -7,7 +7,8 @@
   official": whoever another report cites is a (secondhand) source too.
 * **Signed quotes**: a quote whose line ends with a dash and a name ("“...” ― Ana Ruiz").
 * **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
-* **Agents of passive reporting**: "The ban was first reported by BuzzFeed": the outlet after "by" is the source.
+* **Agents of passive reporting and criticism**: "The ban was first reported by BuzzFeed", "the bill has drawn criticism
+  from some other quarters": the phrase after "by" or "from" is the source.
 * **Polls behind their respondents**: "In a poll by the Ledger, 28 percent of voters said": the poll is the source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
@@ -211,18 +212,20 @@ def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
 
 def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """The agent of a passive verb of reporting ("Tinder's ban was first reported by BuzzFeed", "the win, which was
-    projected by networks and the Associated Press"; ``derived.passive_reporting``): the noun phrase after "by", up to
-    a word that starts an adverbial (``derived.passive_reporting_stop``: "by networks soon after polls closed")."""
+    projected by networks and the Associated Press"; ``derived.passive_reporting``) and whoever criticism is drawn
+    from ("The bill has drawn criticism from some other quarters", ``derived.criticism_from``): the noun phrase
+    after "by" or "from", up to a word that starts an adverbial (``derived.passive_reporting_stop``)."""
     out: list[DerivedRange] = []
-    for m in lex.derived["passive_reporting"].finditer(text):
-        stretch = re.match(r"[^,;:.!?\n—–()“”\"]{2,120}", text[m.end() :])
-        if stretch is None:
-            continue
-        stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by networks immediately after polls closed": the phrase ends
-        end = m.end() + (stop.start() if stop else stretch.end())
-        pieces = _pieces(text, m.end(), end, lex)
-        if pieces and pieces[0][0] - m.end() <= 2:
-            out.append(DerivedRange(*pieces[0], "passive", m.end()))
+    for key, how in (("passive_reporting", "passive"), ("criticism_from", "criticism")):
+        for m in lex.derived[key].finditer(text):
+            stretch = re.match(r"[^,;:.!?\n—–()“”\"]{2,120}", text[m.end() :])
+            if stretch is None:
+                continue
+            stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by networks immediately after polls closed"
+            end = m.end() + (stop.start() if stop else stretch.end())
+            pieces = _pieces(text, m.end(), end, lex)
+            if pieces and pieces[0][0] - m.end() <= 2:
+                out.append(DerivedRange(*pieces[0], how, m.end()))
     return out
 
 

@@ -75,6 +75,7 @@ _WORD_LIST_KEYS = (
     "court_heads",
     "floating_quantifiers",
     "plural_only",
+    "body_heads",
     "name_particles",
     "name_article_prefixes",
     "name_joined_particles",
@@ -194,6 +195,7 @@ class Derived(StrictModel):
     poll_phrase: Pattern
     passive_reporting: Pattern
     passive_reporting_stop: Pattern
+    criticism_from: Pattern
     nested_np_stops: Pattern
     nested_np_prepositions: Pattern
 
@@ -358,6 +360,7 @@ class SourceLexicon:
             "labelling",
             "passive_reporting",
             "passive_reporting_stop",
+            "criticism_from",
         )
         derived = {k: re.compile(getattr(d, k), re.IGNORECASE) for k in derived_patterns}
         derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}

@@ -537,6 +537,8 @@ def _list_item(p: _Part, ptoks: list[Tok], first: _Part, lex: SourceLexicon) -> 
 
 def _finish(m: Mention, lex: SourceLexicon) -> Mention:
     """Fill in specificity and the fields copied from the span."""
+    if m.head in lex.words["body_heads"] and (m.type in ANONYMOUS_TYPES or m.type == REFERENCE) and not (m.pronoun or m.partitive or m.count):
+        m.type, m.plural = NAMED_ORGANIZATION, False  # "police said": the police department, one body
     if m.type == ANONYMOUS_VAGUE and _specific_role(m, lex):
         m.type = ANONYMOUS_DESCRIBED  # "a spokesman", "two port managers", "farmers downstream": a role identifies
     if m.type in ANONYMOUS_TYPES:

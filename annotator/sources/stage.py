@@ -225,7 +225,7 @@ def _add_derived(
         if in_furniture(r.start, r.end, furniture):
             continue
         covering = [s for s in by_id.values() if s.start < r.end and r.start < s.end and not s.id.startswith("derived")]
-        if covering and r.how in ("methodology", "labelled", "signed", "poll", "passive"):
+        if covering and r.how in ("methodology", "labelled", "signed", "poll", "passive", "criticism"):
             keep.update(s.id for s in covering)
             continue
         if any(s.start <= r.start and r.end <= s.end for s in covering) and r.how == "cited":
