@@ -743,3 +743,16 @@ def test_whoever_criticism_is_drawn_from_is_a_source() -> None:
     assert [s.mentions[0].text for s in analyze_sources(story(text, []))] == ["some other quarters", "rivals"]
     # criticism *of* someone names the one criticised, not a source
     assert not analyze_sources(story("The ferry plan drew criticism of the mayor.", []))
+
+
+# -- ninth round, read on train12h: a sentence after a bracketed one, "as X put it"
+
+
+def test_a_capital_after_a_bracketed_sentence_opens_a_sentence() -> None:
+    text = "The plan needs a vote. (State law requires one this fall.) Sources said the mayor is interested."
+    assert [s.type for s in analyze_sources(story(text, ["Sources"]))] == ["ANONYMOUS_VAGUE"]
+
+
+def test_as_someone_put_it_credits_them() -> None:
+    text = 'The suspect led a quiet life. As anti-terrorist prosecutor Marc Delorme put it, "nothing stood out."'
+    assert [s.name for s in analyze_sources(story(text, []))] == ["Marc Delorme"]

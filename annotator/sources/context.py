@@ -79,6 +79,8 @@ class _DocContext:
             if text[i] == "\n":
                 return True
             i -= 1
+        if i > 0 and text[i] in ")]" and text[i - 1] in ".!?":
+            return True  # "(Indiana law forbids it.) Sources said ...": a bracketed sentence ended before
         return i < 0 or text[i] in _SENTENCE_END or text[i] in "”\"’'" and i > 0 and text[i - 1] in ".!?,"
 
     @cached_property

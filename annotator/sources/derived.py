@@ -322,6 +322,7 @@ def _np_before(before: str, lex: SourceLexicon) -> str:
             continue
         known = w[:1].isupper() or w[:1].isdigit() or low in lex.number_words or lex.is_common_word(low) or lex.lemma(low)[0] in nouns
         known = known or prev in determiners  # "the harbour board": a word right after a determiner modifies the head
+        known = known or bool(taken) and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", low) is not None  # "anti-terrorist prosecutor": an adjective
         if not known:
             break
         taken.insert(0, w)
