@@ -756,3 +756,12 @@ def test_a_capital_after_a_bracketed_sentence_opens_a_sentence() -> None:
 def test_as_someone_put_it_credits_them() -> None:
     text = 'The suspect led a quiet life. As anti-terrorist prosecutor Marc Delorme put it, "nothing stood out."'
     assert [s.name for s in analyze_sources(story(text, []))] == ["Marc Delorme"]
+
+
+# -- ninth round, read on train12i: a relative clause as the span
+
+
+def test_a_relative_clause_span_stands_for_the_named_person_before_it() -> None:
+    text = "Teresa Kowalski, a lobbyist in Ohio who has donated close to $300,000 to candidates, described a dinner for donors."
+    sources = analyze_sources(story(text, ["who has donated close to $300,000 to candidates,"], cue="described"))
+    assert [(s.type, s.name) for s in sources] == [("NAMED_PERSON", "Teresa Kowalski")]

@@ -94,6 +94,7 @@ def describe_span(text: str, span: Span, lexicon: SourceLexicon | None = None) -
     return _analyse(text, span.start, span.end, span.id, _context(text, lexicon))
 
 
+_RELATIVE_CLAUSE = re.compile(r"(who|which)\s+(?:has|have|had|is|was|were|are)\s+\w")  # a whole relative clause as the span
 _RELATIVE_TAIL = re.compile(r"(?<!\bof),?\s+(?:who|whom|which|that)\s*$")  # not "many of whom"
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,8}")
 _TRAILING_TIME = re.compile(r",?\s+(?:(?:on|late|early|earlier|last)\s+)?(?P<word>[A-Za-z]+)\s*$")
@@ -113,6 +114,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     tail = _RELATIVE_TAIL.search(text, start, end)
     if tail and tail.start() > start:
         end = tail.start()  # "A US State Department spokesperson, who": the relative pronoun starts another clause
+    clause = _RELATIVE_CLAUSE.match(text, start, end)
+    if clause:
+        end = clause.end(1)  # "[who has donated $300,000,] described ...": the pronoun stands for the one described
     words = text[start:end].split()
     if len(words) == 2 and words[0].lower() in lex.pronouns and words[1].lower() in lex.words["floating_quantifiers"]:
         end = start + len(words[0])  # "which together vowed": the pronoun is the source

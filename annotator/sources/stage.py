@@ -234,6 +234,10 @@ def _add_derived(
             continue
         sid = f"derived{n + 1}"
         m = _analyse(text, r.start, r.end, sid, ctx)
+        named_from = name_in_apposition(text, m, ctx) if r.how == "antecedent" else None
+        if named_from is not None:  # "Jane Roe, a lobbyist in Ohio who has given ...": the antecedent is the named person
+            r = DerivedRange(named_from, r.end, r.how, r.anchor)
+            m = _analyse(text, r.start, r.end, sid, ctx)
         if poll_share(m, lexicon) or not refers(m, lexicon):
             continue  # "the 30 percent of voters who said ...": the poll's answers, not a source
         m.span_id = sid
