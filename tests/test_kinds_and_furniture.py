@@ -123,18 +123,19 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
-    """The end-to-end measurement on our gold set of every information source in 204 real articles (measured on this
-    machine after the ninth round: tune + holdout P 0.902, R 0.915; fresh P 0.899, R 0.785; fresh2 P 0.772, R 0.898;
+    """The end-to-end measurement on our gold set of every information source in 215 real articles (measured on this
+    machine after the ninth round: tune + holdout P 0.902, R 0.915; fresh P 0.899, R 0.785; fresh2 P 0.774, R 0.908;
     fresh3 P 0.819, R 0.869 (read; at its first measurement 0.728 / 0.700); train12 P 0.880, R 0.786 (read; first
     0.816 / 0.714); train12b P 0.833, R 0.909 (read; first 0.778 / 0.891); train12c P 0.738, R 0.776 (read; first
-    0.682 / 0.776); train12d P 0.880, R 0.830 (read; first 0.804 / 0.774); train12e P 0.769, R 0.877 (read; first
+    0.682 / 0.776); train12d P 0.863, R 0.830 (read; first 0.804 / 0.774); train12e P 0.769, R 0.877 (read; first
     0.758 / 0.877); train12f P 0.895, R 0.864 (read; first 0.873 / 0.814); train12g P 0.939, R 0.868 (read; first
-    0.917 / 0.830); train12h P 0.782, R 0.768 (read; first 0.778 / 0.750); train12i P 0.837,
-    R 0.837 (read; first 0.818 / 0.837); all 204 P 0.855, R 0.869, type 0.927, count 0.967; kind 0.939; docs/sources.md)."""
+    0.917 / 0.830); train12h P 0.782, R 0.768 (read; first 0.778 / 0.750); train12i P 0.841, R 0.860 (read; first
+    0.818 / 0.837); train12j P 0.771, R 0.881 (read; first 0.761 / 0.833); all 215 P 0.852, R 0.871, type 0.923,
+    count 0.967; kind 0.939; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
-    assert metrics["articles"] == 204
+    assert metrics["articles"] == 215
     read = [metrics["by_split"][k] for k in ("tune", "holdout")]
     matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
     assert matched / pred >= 0.89 and matched / gold >= 0.90
@@ -150,6 +151,7 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     assert metrics["by_split"]["train12g"]["precision"] >= 0.92 and metrics["by_split"]["train12g"]["recall"] >= 0.85
     assert metrics["by_split"]["train12h"]["precision"] >= 0.76 and metrics["by_split"]["train12h"]["recall"] >= 0.75
     assert metrics["by_split"]["train12i"]["precision"] >= 0.82 and metrics["by_split"]["train12i"]["recall"] >= 0.82
+    assert metrics["by_split"]["train12j"]["precision"] >= 0.75 and metrics["by_split"]["train12j"]["recall"] >= 0.86
     assert metrics["type_accuracy"] >= 0.90 and metrics["count_accuracy"] >= 0.95
     assert metrics["attribution_kind"]["accuracy"] >= 0.93
     assert metrics["by_split"]["holdout"]["precision"] >= 0.87

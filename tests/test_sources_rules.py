@@ -765,3 +765,13 @@ def test_a_relative_clause_span_stands_for_the_named_person_before_it() -> None:
     text = "Teresa Kowalski, a lobbyist in Ohio who has donated close to $300,000 to candidates, described a dinner for donors."
     sources = analyze_sources(story(text, ["who has donated close to $300,000 to candidates,"], cue="described"))
     assert [(s.type, s.name) for s in sources] == [("NAMED_PERSON", "Teresa Kowalski")]
+
+
+# -- ninth round, read on train12j: the poll a standing is measured in
+
+
+def test_a_poll_framing_the_figures_is_a_source() -> None:
+    text = "In the latest Harbour Ledger poll, Ruiz led Moss 47 percent to 39. Moss led Ruiz 2-1 in a Marlow College survey last May."
+    assert [s.mentions[0].text for s in analyze_sources(story(text, []))] == ["the latest Harbour Ledger poll", "a Marlow College survey"]
+    # leading "in the polls" in general cites no poll
+    assert not analyze_sources(story("Ruiz has led in the polls all summer.", []))

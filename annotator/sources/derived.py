@@ -248,6 +248,12 @@ def poll_ranges(text: str, share_starts: list[int], lex: SourceLexicon) -> list[
     return out
 
 
+def poll_frame_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
+    """A poll framing a sentence ("In the latest Ledger poll, Ruiz led ...") or the poll a standing is measured in
+    ("Ruiz led Moss 2-1 in a Harbour College poll"; ``derived.poll_frames``): the poll is the source of the figures."""
+    return [DerivedRange(m.start("np"), m.end("np"), "poll") for pattern in lex.derived["poll_frames"] for m in pattern.finditer(text)]
+
+
 def _common_opening(name: str, lex: SourceLexicon) -> bool:
     """A capitalised first word that is an ordinary word ("The", "It", "Officials"), not a name or a title before
     one ("Governor Anna Holm")."""

@@ -193,6 +193,7 @@ class Derived(StrictModel):
     trailing_speaker: Pattern
     labelling: Pattern
     poll_phrase: Pattern
+    poll_frames: list[Pattern]
     passive_reporting: Pattern
     passive_reporting_stop: Pattern
     criticism_from: Pattern
@@ -369,6 +370,7 @@ class SourceLexicon:
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         derived["post_signature"] = re.compile(d.post_signature)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
+        derived["poll_frames"] = [re.compile(x) for x in d.poll_frames]
         derived["poll_phrase"] = re.compile(d.poll_phrase)  # case matters: a capital letter opens a pollster's name
         selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions", "interviewer_labels")
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}

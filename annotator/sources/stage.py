@@ -20,6 +20,7 @@ from annotator.sources.derived import (
     methodology_ranges,
     nested_ranges,
     passive_ranges,
+    poll_frame_ranges,
     poll_ranges,
     signed_ranges,
     trailing_ranges,
@@ -216,11 +217,15 @@ def _add_derived(
     # tagger gives each word one label, so the inner attribution is never marked
     sourceless += [m.end() for start, end in contents for m in _ACCORDING_INSIDE.finditer(text, start, end)]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
-    found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon) + passive_ranges(text, lexicon)
+    found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon) + poll_frame_ranges(text, lexicon) + passive_ranges(text, lexicon)
     found += _unlinked_speakers(doc, ctx)
     every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
     found += trailing_ranges(text, every_content, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
+    unique: dict[tuple[int, int], DerivedRange] = {}  # two rules may find the same phrase ("In a poll ..., 28 percent said")
+    for r in found:
+        unique.setdefault((r.start, r.end), r)
+    found = list(unique.values())
     for n, r in enumerate(found):
         if in_furniture(r.start, r.end, furniture):
             continue
