@@ -133,7 +133,8 @@ def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) ->
             verb_at = found.start()
     if verb_at < 0:
         return None
-    sentence_start = max(text.rfind(c, 0, verb_at) for c in ".!?\n") + 1
+    lo = max(0, verb_at - lex.sentence_max_chars)
+    sentence_start = max(lo, max(text.rfind(c, lo, verb_at) for c in ".!?\n") + 1)
     for e in recent:
         if e.type != DOCUMENT and any(sentence_start <= x.start and x.end <= verb_at <= x.end + lex.issuer_chars for x in e.mentions):
             return e

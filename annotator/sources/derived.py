@@ -210,6 +210,9 @@ def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
+_PHRASE_STRETCH = re.compile(r"[^,;:.!?\n—–()“”\"]{2,120}")
+
+
 def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """The agent of a passive verb of reporting ("Tinder's ban was first reported by BuzzFeed", "the win, which was
     projected by networks and the Associated Press"; ``derived.passive_reporting``) and whoever criticism is drawn
@@ -218,11 +221,11 @@ def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     out: list[DerivedRange] = []
     for key, how in (("passive_reporting", "passive"), ("criticism_from", "criticism")):
         for m in lex.derived[key].finditer(text):
-            stretch = re.match(r"[^,;:.!?\n—–()“”\"]{2,120}", text[m.end() :])
+            stretch = _PHRASE_STRETCH.match(text, m.end())  # matched in place: no copy of the rest of the text
             if stretch is None:
                 continue
             stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by networks immediately after polls closed"
-            end = m.end() + (stop.start() if stop else stretch.end())
+            end = m.end() + stop.start() if stop else stretch.end()
             pieces = _pieces(text, m.end(), end, lex)
             if pieces and pieces[0][0] - m.end() <= 2:
                 out.append(DerivedRange(*pieces[0], how, m.end()))
@@ -234,7 +237,8 @@ def poll_ranges(text: str, share_starts: list[int], lex: SourceLexicon) -> list[
     voters said ..."): the last poll or survey phrase before the share in its sentence (``derived.poll_phrase``)."""
     out: list[DerivedRange] = []
     for start in share_starts:
-        opening = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        lo = max(0, start - lex.sentence_max_chars)  # bounded: a text without "?" must not be searched back to its start
+        opening = max(lo, max(text.rfind(c, lo, start) for c in ".!?\n") + 1)
         found = list(lex.derived["poll_phrase"].finditer(text, opening, start))
         if not found:
             continue

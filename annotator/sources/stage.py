@@ -106,10 +106,10 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     by_id = {s.id: s for s in spans} | widened
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
     if select:
-        # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
         # where a poll's respondents speak, as a source or opening a content ("In a poll by the Ledger, 28 percent of voters said")
         shares = [m.start for m in mentions if m.span_id in keep and poll_share(m, lexicon)]
         shares = sorted(shares + [s.start for s in doc.spans if s.label == "CONTENT" and lexicon.selection["poll_share_opening"].match(s.text)])
+        # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
         keep -= {
             m.span_id
             for m in mentions
@@ -152,7 +152,8 @@ def _relative_antecedents(mentions: list[Mention], keep: set[str], lexicon: Sour
     for i, m in enumerate(mentions):
         if m.pronoun != "relative" or m.span_id not in keep:
             continue
-        before = [p for p in mentions[:i] if not p.pronoun and 0 <= m.start - p.end <= lexicon.relative_gap and refers(p, lexicon)]
+        # mentions are in text order: the span ending right before the pronoun is among the last few
+        before = [p for p in mentions[max(0, i - 4) : i] if not p.pronoun and 0 <= m.start - p.end <= lexicon.relative_gap and refers(p, lexicon)]
         if before and before[-1].span_id not in keep:
             out.add(before[-1].span_id)
     return out
