@@ -139,19 +139,25 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     read = [metrics["by_split"][k] for k in ("tune", "holdout")]
     matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
     assert matched / pred >= 0.89 and matched / gold >= 0.90
-    assert metrics["by_split"]["fresh"]["precision"] >= 0.87 and metrics["by_split"]["fresh"]["recall"] >= 0.77
-    assert metrics["by_split"]["fresh2"]["precision"] >= 0.75 and metrics["by_split"]["fresh2"]["recall"] >= 0.87
-    assert metrics["by_split"]["fresh3"]["precision"] >= 0.80 and metrics["by_split"]["fresh3"]["recall"] >= 0.85
-    assert metrics["by_split"]["train12"]["precision"] >= 0.85 and metrics["by_split"]["train12"]["recall"] >= 0.75
-    assert metrics["by_split"]["train12b"]["precision"] >= 0.80 and metrics["by_split"]["train12b"]["recall"] >= 0.88
-    assert metrics["by_split"]["train12c"]["precision"] >= 0.72 and metrics["by_split"]["train12c"]["recall"] >= 0.76
-    assert metrics["by_split"]["train12d"]["precision"] >= 0.85 and metrics["by_split"]["train12d"]["recall"] >= 0.79
-    assert metrics["by_split"]["train12e"]["precision"] >= 0.75 and metrics["by_split"]["train12e"]["recall"] >= 0.86
-    assert metrics["by_split"]["train12f"]["precision"] >= 0.87 and metrics["by_split"]["train12f"]["recall"] >= 0.83
-    assert metrics["by_split"]["train12g"]["precision"] >= 0.92 and metrics["by_split"]["train12g"]["recall"] >= 0.85
-    assert metrics["by_split"]["train12h"]["precision"] >= 0.76 and metrics["by_split"]["train12h"]["recall"] >= 0.75
-    assert metrics["by_split"]["train12i"]["precision"] >= 0.82 and metrics["by_split"]["train12i"]["recall"] >= 0.82
-    assert metrics["by_split"]["train12j"]["precision"] >= 0.75 and metrics["by_split"]["train12j"]["recall"] >= 0.86
+    # precision and recall floors of each split read after its first measurement, a point or two under the figures above
+    floors = {
+        "fresh": (0.87, 0.77),
+        "fresh2": (0.75, 0.87),
+        "fresh3": (0.80, 0.85),
+        "train12": (0.85, 0.75),
+        "train12b": (0.80, 0.88),
+        "train12c": (0.72, 0.76),
+        "train12d": (0.85, 0.79),
+        "train12e": (0.75, 0.86),
+        "train12f": (0.87, 0.83),
+        "train12g": (0.92, 0.85),
+        "train12h": (0.76, 0.75),
+        "train12i": (0.82, 0.82),
+        "train12j": (0.75, 0.86),
+    }
+    for split, (precision, recall) in floors.items():
+        measured = metrics["by_split"][split]
+        assert measured["precision"] >= precision and measured["recall"] >= recall, (split, measured["precision"], measured["recall"])
     assert metrics["type_accuracy"] >= 0.90 and metrics["count_accuracy"] >= 0.95
     assert metrics["attribution_kind"]["accuracy"] >= 0.93
     assert metrics["by_split"]["holdout"]["precision"] >= 0.87
