@@ -634,24 +634,24 @@ def test_a_negative_names_no_source() -> None:
 
 
 def test_a_percentage_of_a_crowd_is_the_polls_data() -> None:
-    for phrase in ("a high percentage of voters in both towns", "A large share of renters", "the proportion of parents"):
+    for phrase in ("a high percentage of renters in both towns", "A large share of renters", "the proportion of parents"):
         assert not analyze_sources(story(f"{phrase} said the levy was too high.", [phrase]))
     # a share of the vote is not how a source is named either, but "the shareholders" still is
     assert analyze_sources(story("The shareholders said the levy was too high.", ["The shareholders"]))
 
 
 def test_the_poll_named_before_its_respondents_is_the_source() -> None:
-    text = "In a poll conducted by the Harbour Ledger, just 28 percent of voters said the mayor deserved a second term."
-    doc = story(text, ["28 percent of voters"])
+    text = "In a survey run for the Harbour Ledger, only 31 percent of residents said the mayor deserved a second term."
+    doc = story(text, ["31 percent of residents"])
     sources = analyze_sources(doc)
-    assert [(s.type, s.mentions[0].text) for s in sources] == [("DOCUMENT", "a poll")]
+    assert [(s.type, s.mentions[0].text) for s in sources] == [("DOCUMENT", "a survey")]
     # the respondents opening a content span with no source: the poll the tagger marked is kept
-    doc = story(text, ["a poll conducted by the Harbour Ledger"], cue="28 percent")
+    doc = story(text, ["a survey run for the Harbour Ledger"], cue="31 percent")
     doc.attributions.clear()
-    doc.spans[1] = Span("K1", text.index("just"), text.index(" the mayor"), "CONTENT", text[text.index("just") : text.index(" the mayor")])
-    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["a poll conducted by the Harbour Ledger"]
+    doc.spans[1] = Span("K1", text.index("only"), text.index(" the mayor"), "CONTENT", text[text.index("only") : text.index(" the mayor")])
+    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["a survey run for the Harbour Ledger"]
     # no poll in the sentence: nothing is made up
-    assert not analyze_sources(story("Just 28 percent of voters said the mayor deserved a second term.", ["28 percent of voters"]))
+    assert not analyze_sources(story("Only 31 percent of residents said the mayor deserved a second term.", ["31 percent of residents"]))
 
 
 def test_the_name_before_a_relative_source_is_its_mention() -> None:
@@ -688,12 +688,12 @@ def _two_cues(text: str, pairs: list[tuple[str, str]]):
 
 
 def test_a_document_named_again_belongs_to_whoever_issued_it() -> None:
-    text = "The Harbour Trust issued a statement of concern about the dredging. The statement urged the council to wait."
-    sources = analyze_sources(_two_cues(text, [("The Harbour Trust", "issued"), ("The statement", "urged")]))
+    text = "The Harbour Trust issued a statement of protest over the dredging. The statement asked the council to wait."
+    sources = analyze_sources(_two_cues(text, [("The Harbour Trust", "issued"), ("The statement", "asked")]))
     assert [(s.type, [m.text for m in s.mentions]) for s in sources] == [("NAMED_ORGANIZATION", ["The Harbour Trust", "The statement"])]
     # a document the source only read is not its own
-    text = "The Harbour Trust read a statement from the ferry company. The statement urged the council to wait."
-    assert len(analyze_sources(_two_cues(text, [("The Harbour Trust", "read"), ("The statement", "urged")]))) == 2
+    text = "The Harbour Trust read a statement from the ferry company. The statement asked the council to wait."
+    assert len(analyze_sources(_two_cues(text, [("The Harbour Trust", "read"), ("The statement", "asked")]))) == 2
 
 
 def test_one_member_of_a_counted_group_is_that_group() -> None:
@@ -709,11 +709,11 @@ def test_one_member_of_a_counted_group_is_that_group() -> None:
 
 
 def test_the_agent_of_a_passive_report_is_a_source() -> None:
-    text = "The ferry ban was first reported by the Harbour Ledger. Sanders won, which was projected by networks and the Associated Press soon after."
+    text = "The ferry ban was first reported by Coast Courier. Ruiz won, which was projected by broadcasters and the wire services soon after."
     doc = story(text, [])
-    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["the Harbour Ledger", "networks and the Associated Press"]
+    assert [s.mentions[0].text for s in analyze_sources(doc)] == ["Coast Courier", "broadcasters and the wire services"]
     # a passive verb that is no report ("confirmed by now") names nobody
-    assert not analyze_sources(story("Two judges have been confirmed by now.", []))
+    assert not analyze_sources(story("Two wardens were confirmed by now.", []))
 
 
 def test_according_to_inside_a_quoted_content_is_a_source() -> None:
@@ -739,8 +739,8 @@ def test_police_is_one_body_and_an_editorial_board_its_paper() -> None:
 
 
 def test_whoever_criticism_is_drawn_from_is_a_source() -> None:
-    text = "The ferry plan has drawn criticism from some other quarters as well. The mayor faced sharp criticism from rivals on Monday."
-    assert [s.mentions[0].text for s in analyze_sources(story(text, []))] == ["some other quarters", "rivals"]
+    text = "The ferry plan has drawn criticism from harbour towns as well. The mayor faced sharp criticism from rivals on Monday."
+    assert [s.mentions[0].text for s in analyze_sources(story(text, []))] == ["harbour towns", "rivals"]
     # criticism *of* someone names the one criticised, not a source
     assert not analyze_sources(story("The ferry plan drew criticism of the mayor.", []))
 
@@ -762,8 +762,8 @@ def test_as_someone_put_it_credits_them() -> None:
 
 
 def test_a_relative_clause_span_stands_for_the_named_person_before_it() -> None:
-    text = "Teresa Kowalski, a lobbyist in Ohio who has donated close to $300,000 to candidates, described a dinner for donors."
-    sources = analyze_sources(story(text, ["who has donated close to $300,000 to candidates,"], cue="described"))
+    text = "Teresa Kowalski, a lobbyist in Ohio who has given about $120,000 to candidates, described a dinner for donors."
+    sources = analyze_sources(story(text, ["who has given about $120,000 to candidates,"], cue="described"))
     assert [(s.type, s.name) for s in sources] == [("NAMED_PERSON", "Teresa Kowalski")]
 
 

@@ -118,10 +118,10 @@ _ONE = re.compile(r"\W*one\s", re.IGNORECASE)
 
 
 def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) -> _Entity | None:
-    """The source that issued the document ``m`` names again ("The museum issued a statement of concern ... the
-    statement urged ..."): the subject of the last issuing verb before ``m`` whose object has ``m``'s head
+    """The source that issued the document ``m`` names again ("The trust issued a statement of protest ... the
+    statement asked ..."): the subject of the last issuing verb before ``m`` whose object has ``m``'s head
     (``clustering.issuing_verbs``), when a mention of that source ends at most ``issuer_chars`` before the verb in
-    its sentence. Such a document is its issuer's words, as a named owner's is ("the museum's statement")."""
+    its sentence. Such a document is its issuer's words, as a named owner's is ("the trust's statement")."""
     if not lex.issuer_chars or m.type != DOCUMENT or not m.definite or m.owner is not None:
         return None
     lo = max(0, m.start - lex.description_window)

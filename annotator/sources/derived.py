@@ -7,9 +7,9 @@
   official": whoever another report cites is a (secondhand) source too.
 * **Signed quotes**: a quote whose line ends with a dash and a name ("“...” ― Ana Ruiz").
 * **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
-* **Agents of passive reporting and criticism**: "The ban was first reported by BuzzFeed", "the bill has drawn criticism
+* **Agents of passive reporting and criticism**: "The toll plan was first reported by Coast Courier", "the bill has drawn criticism
   from some other quarters": the phrase after "by" or "from" is the source.
-* **Polls behind their respondents**: "In a poll by the Ledger, 28 percent of voters said": the poll is the source.
+* **Polls behind their respondents**: "In a survey for the Ledger, 31 percent of residents said": the poll is the source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
 
@@ -214,9 +214,9 @@ _PHRASE_STRETCH = re.compile(r"[^,;:.!?\n—–()“”\"]{2,120}")
 
 
 def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
-    """The agent of a passive verb of reporting ("Tinder's ban was first reported by BuzzFeed", "the win, which was
-    projected by networks and the Associated Press"; ``derived.passive_reporting``) and whoever criticism is drawn
-    from ("The bill has drawn criticism from some other quarters", ``derived.criticism_from``): the noun phrase
+    """The agent of a passive verb of reporting ("The toll plan was first reported by Coast Courier", "the result, which was
+    projected by broadcasters and the wire services"; ``derived.passive_reporting``) and whoever criticism is drawn
+    from ("The levy has drawn criticism from harbour towns", ``derived.criticism_from``): the noun phrase
     after "by" or "from", up to a word that starts an adverbial (``derived.passive_reporting_stop``)."""
     out: list[DerivedRange] = []
     for key, how in (("passive_reporting", "passive"), ("criticism_from", "criticism")):
@@ -224,7 +224,7 @@ def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
             stretch = _PHRASE_STRETCH.match(text, m.end())  # matched in place: no copy of the rest of the text
             if stretch is None:
                 continue
-            stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by networks immediately after polls closed"
+            stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by broadcasters soon after the count"
             end = m.end() + stop.start() if stop else stretch.end()
             pieces = _pieces(text, m.end(), end, lex)
             if pieces and pieces[0][0] - m.end() <= 2:
@@ -233,8 +233,8 @@ def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
 
 
 def poll_ranges(text: str, share_starts: list[int], lex: SourceLexicon) -> list[DerivedRange]:
-    """The poll a share of its respondents speaks for ("In a poll conducted by the Ledger, just 28 percent of
-    voters said ..."): the last poll or survey phrase before the share in its sentence (``derived.poll_phrase``)."""
+    """The poll a share of its respondents speaks for ("In a survey run for the Ledger, only 31 percent of
+    residents said ..."): the last poll or survey phrase before the share in its sentence (``derived.poll_phrase``)."""
     out: list[DerivedRange] = []
     for start in share_starts:
         lo = max(0, start - lex.sentence_max_chars)  # bounded: a text without "?" must not be searched back to its start

@@ -116,7 +116,7 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
         end = tail.start()  # "A US State Department spokesperson, who": the relative pronoun starts another clause
     clause = _RELATIVE_CLAUSE.match(text, start, end)
     if clause:
-        end = clause.end(1)  # "[who has donated $300,000,] described ...": the pronoun stands for the one described
+        end = clause.end(1)  # "[who has given $120,000,] described ...": the pronoun stands for the one described
     words = text[start:end].split()
     if len(words) == 2 and words[0].lower() in lex.pronouns and words[1].lower() in lex.words["floating_quantifiers"]:
         end = start + len(words[0])  # "which together vowed": the pronoun is the source

@@ -106,7 +106,7 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
     by_id = {s.id: s for s in spans} | widened
     keep = information_spans(doc, lexicon) if select else {s.id for s in spans}
     if select:
-        # where a poll's respondents speak, as a source or opening a content ("In a poll by the Ledger, 28 percent of voters said")
+        # where a poll's respondents speak, as a source or opening a content ("In a survey for the Ledger, 31 percent of residents said")
         shares = [m.start for m in mentions if m.span_id in keep and poll_share(m, lexicon)]
         shares = sorted(shares + [s.start for s in doc.spans if s.label == "CONTENT" and lexicon.selection["poll_share_opening"].match(s.text)])
         # "a", "secretary of state": no referent; "among the groups": a topic, not a speaker
@@ -146,7 +146,7 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
 
 
 def _relative_antecedents(mentions: list[Mention], keep: set[str], lexicon: SourceLexicon) -> set[str]:
-    """SOURCE spans right before a kept relative pronoun source ("Clinton, who called him, told her supporters"):
+    """SOURCE spans right before a kept relative pronoun source ("Mayor Ruiz, who called the governor, told reporters"):
     when the linker tied the cue to "who", the antecedent it stands for is a mention of the same source."""
     out: set[str] = set()
     for i, m in enumerate(mentions):
@@ -214,7 +214,7 @@ def _add_derived(
     ]
     found = methodology_ranges(text, lexicon, publisher) + cited_ranges(text, sorted(anchors), lexicon) + nested_ranges(text, contents, lexicon)
     sourceless = [span_of[a.cue].end for a in doc.attributions if a.source is None and a.cue in span_of and _ACCORDING.fullmatch(span_of[a.cue].text.strip())]
-    # "according to X" inside a quoted content ("... was 699.57, according to the state party," the paper reported): the
+    # "according to X" inside a quoted content ("... was 512 to 498, according to the county board," the paper reported): the
     # tagger gives each word one label, so the inner attribution is never marked
     sourceless += [m.end() for start, end in contents for m in _ACCORDING_INSIDE.finditer(text, start, end)]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
