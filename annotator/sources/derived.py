@@ -7,8 +7,8 @@
   official": whoever another report cites is a (secondhand) source too.
 * **Signed quotes**: a quote whose line ends with a dash and a name ("“...” ― Ana Ruiz").
 * **Unlinked "according to"**: the phrase after an "according to" cue the tagger linked to no source.
-* **Agents of passive reporting and criticism**: "The toll plan was first reported by Coast Courier", "the bill has drawn criticism
-  from some other quarters": the phrase after "by" or "from" is the source.
+* **Agents of passive reporting and criticism**: "The toll plan was first reported by Coast Courier", "the levy has
+  drawn criticism from harbour towns": the phrase after "by" or "from" is the source.
 * **Polls behind their respondents**: "In a survey for the Ledger, 31 percent of residents said": the poll is the source.
 * **Nested speakers, antecedents and labellers**: a speaker inside another attribution's content, the unmarked noun
   phrase a relative pronoun source stands for, and the subject of "what X called" / "as X described".
@@ -149,13 +149,26 @@ def according_ranges(text: str, cue_ends: list[int], lex: SourceLexicon) -> list
     the mayor said ..." with the outlet left unmarked): up to the first comma or sentence end."""
     out: list[DerivedRange] = []
     for end in cue_ends:
-        stretch = re.match(r"[^,;:.!?\n—–()]{2,120}", text[end:])
-        if stretch is None:
-            continue
-        pieces = _pieces(text, end, end + stretch.end(), lex)
-        if pieces and pieces[0][0] - end <= 2:
-            out.append(DerivedRange(*pieces[0], "according", end))
+        phrase = _phrase_after(text, end, lex, _CLAUSE_STRETCH)
+        if phrase is not None:
+            out.append(DerivedRange(*phrase, "according", end))
     return out
+
+
+_CLAUSE_STRETCH = re.compile(r"[^,;:.!?\n—–()]{2,120}")  # up to the first comma or sentence end
+_PHRASE_STRETCH = re.compile(r"[^,;:.!?\n—–()“”\"]{2,120}")  # ... or quote
+
+
+def _phrase_after(text: str, start: int, lex: SourceLexicon, stretch: re.Pattern, stop: re.Pattern | None = None) -> tuple[int, int] | None:
+    """The first noun phrase right after ``start`` (within two characters), in the stretch ``stretch`` matches there
+    and before ``stop``; matched in place, so each call costs the phrase, not the rest of the text."""
+    found = stretch.match(text, start)
+    if found is None:
+        return None
+    end = found.end()
+    cut = stop.search(text, start, end) if stop is not None else None
+    pieces = _pieces(text, start, cut.start() if cut else end, lex)
+    return pieces[0] if pieces and pieces[0][0] - start <= 2 else None
 
 
 def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
@@ -210,9 +223,6 @@ def labelled_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
-_PHRASE_STRETCH = re.compile(r"[^,;:.!?\n—–()“”\"]{2,120}")
-
-
 def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """The agent of a passive verb of reporting ("The toll plan was first reported by Coast Courier", "the result, which was
     projected by broadcasters and the wire services"; ``derived.passive_reporting``) and whoever criticism is drawn
@@ -221,14 +231,9 @@ def passive_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     out: list[DerivedRange] = []
     for key, how in (("passive_reporting", "passive"), ("criticism_from", "criticism")):
         for m in lex.derived[key].finditer(text):
-            stretch = _PHRASE_STRETCH.match(text, m.end())  # matched in place: no copy of the rest of the text
-            if stretch is None:
-                continue
-            stop = lex.derived["passive_reporting_stop"].search(stretch.group())  # "by broadcasters soon after the count"
-            end = m.end() + stop.start() if stop else stretch.end()
-            pieces = _pieces(text, m.end(), end, lex)
-            if pieces and pieces[0][0] - m.end() <= 2:
-                out.append(DerivedRange(*pieces[0], how, m.end()))
+            phrase = _phrase_after(text, m.end(), lex, _PHRASE_STRETCH, lex.derived["passive_reporting_stop"])
+            if phrase is not None:
+                out.append(DerivedRange(*phrase, how, m.end()))
     return out
 
 
