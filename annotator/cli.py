@@ -415,6 +415,10 @@ def _format_sources(m: dict, with_errors: bool) -> str:
     if "span_typing" in m:
         t = m["span_typing"]
         lines.append(f"span typing on {t['n']} gold SOURCE spans: accuracy {t['accuracy']}, macro {t['macro_accuracy']}, count {t['count_accuracy']}")
+    causes = (m.get("error_causes") or {}).get("all") or {}
+    for kind, label in (("missed_source", "missed sources"), ("false_source", "false sources")):
+        if causes.get(kind):
+            lines.append(f"{label} by cause: " + ", ".join(f"{k} {n}" for k, n in causes[kind].items()))
     if with_errors:
         for art in m["per_article"]:
             for e in art["errors"]:

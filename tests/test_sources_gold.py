@@ -71,3 +71,48 @@ def test_annotator_agreement_is_reported_per_split(tmp_path: Path) -> None:
     agreement = annotator_agreement(gold)
     assert agreement["articles"] == 2 and agreement["matched"] == 3
     assert agreement["by_split"]["tune"]["recall"] == 0.5 and agreement["by_split"]["fresh"]["recall"] == 1.0
+
+
+def test_each_error_names_its_cause() -> None:
+    """Missed and false sources say where they were lost: no SOURCE span, a stance, a merge, a split, a gold
+    non-source or nothing in the gold at all."""
+    from annotator.workflows.sources_eval import GoldSource, compare, tagged_spans
+
+    text = "Ana Ruiz said the dam was safe. Ruiz added more. Two engineers fear floods. A rumour spread. The clerk waved."
+    spans = [
+        {"id": "s1", "start": 0, "end": 8, "label": "SOURCE"},  # Ana Ruiz
+        {"id": "s2", "start": 32, "end": 36, "label": "SOURCE"},  # Ruiz
+        {"id": "s3", "start": 49, "end": 62, "label": "SOURCE"},  # Two engineers
+        {"id": "s4", "start": 93, "end": 102, "label": "SOURCE"},  # The clerk
+    ]
+    attributions = [
+        {"id": "a1", "source": "s1", "kind": "information", "declined": False},
+        {"id": "a2", "source": "s2", "kind": "information", "declined": False},
+        {"id": "a3", "source": "s3", "kind": "stance", "declined": False},
+        {"id": "a4", "source": "s4", "kind": "information", "declined": False},
+    ]
+    assert [text[s["start"] : s["end"]] for s in spans] == ["Ana Ruiz", "Ruiz", "Two engineers", "The clerk"]
+    assert text[76:84] == "A rumour"
+    tagged = tagged_spans({"spans": spans, "attributions": attributions}, lambda o: o)
+    assert [t.status for t in tagged] == ["information", "information", "stance", "information"]
+
+    def gold(kind: str, *ranges: tuple[int, int]) -> GoldSource:
+        return GoldSource(kind, 1, False, list(ranges))
+
+    golds = [gold("NAMED_PERSON", (0, 8), (32, 36)), gold("ANONYMOUS_DESCRIBED", (49, 62)), gold("ANONYMOUS_VAGUE", (76, 84))]
+    pred = [
+        {"type": "NAMED_PERSON", "ranges": [(0, 8)]},
+        {"type": "NAMED_PERSON", "ranges": [(32, 36)]},  # Ruiz again, as a second source
+        {"type": "REFERENCE", "ranges": [(93, 102)]},  # the clerk: in the gold's not_sources
+    ]
+    tally, errors = compare(pred, golds, tagged, [((93, 102), "action")])
+    assert (tally.matched, tally.pred, tally.gold) == (1, 3, 3)
+    causes = sorted((e["error"], e["cause"]) for e in errors if e["error"] != "attribute")
+    assert causes == [
+        ("false_source", "not_source:action"),
+        ("false_source", "split"),
+        ("missed_source", "not_tagged"),  # "A rumour": no SOURCE span at all
+        ("missed_source", "stance"),  # the engineers' fear
+    ]
+    # without the record's spans, errors carry no cause (annotator agreement compares two gold versions)
+    assert all("cause" not in e for e in compare(pred, golds)[1])

@@ -14,6 +14,13 @@ source *match* when their mentions overlap; matching is one-to-one, maximising t
 * type, count and secondhand accuracy: over matched pairs, i.e. on the *predicted* sources;
 * attribution-kind accuracy: predicted attributions whose cue overlaps a hand-labelled cue
   (``data/attribution-kinds/dev.tsv``), information vs stance.
+
+Every error also gets a *cause*, read off the record, so the figures say where sources are lost (:func:`miss_cause`,
+:func:`false_cause`): a missed source was ``not_tagged`` (no SOURCE span on any of its mentions), tagged but its
+attributions judged ``stance`` or ``declined``, tagged but ``unlinked`` (no cue linked to it), tagged as information
+but ``dropped`` by the sources stage (page furniture, the reporting outlet, a selection rule), or ``merged`` into a
+predicted source that stands for another gold source; a false source is a ``split`` (a second predicted source for a
+gold source), a gold ``not_source:<why>`` (stance, action, refusal, ...), or ``unlisted`` (nothing in the gold).
 """
 
 from __future__ import annotations
@@ -177,8 +184,57 @@ class _Tally:
         }
 
 
-def compare(pred: Sequence[dict[str, Any]], gold: Sequence[GoldSource]) -> tuple[_Tally, list[dict[str, Any]]]:
-    """Tally one article; ``pred`` are sources with raw ``ranges``. Returns the tally and its errors."""
+@dataclass(frozen=True)
+class TaggedSpan:
+    """A SOURCE span of the record in raw offsets, with what became of it: ``information`` (an information
+    attribution links it), ``declined``, ``stance`` or ``unlinked`` (no attribution links it)."""
+
+    range: Range
+    status: str
+
+
+def tagged_spans(record: dict[str, Any], to_raw: Callable[[int], int]) -> list[TaggedSpan]:
+    """The record's SOURCE spans with their best status (information over declined over stance)."""
+    statuses: dict[str, set[str]] = {}
+    for a in record.get("attributions") or []:
+        if a.get("source"):
+            statuses.setdefault(a["source"], set()).add("declined" if a.get("declined") else a.get("kind") or "information")
+    out = []
+    for s in record.get("spans") or []:
+        if s["label"] != "SOURCE":
+            continue
+        found = statuses.get(s["id"], set())
+        status = next((k for k in ("information", "declined", "stance") if k in found), "unlinked")
+        out.append(TaggedSpan((to_raw(s["start"]), to_raw(s["end"] - 1) + 1), status))
+    return out
+
+
+def miss_cause(gold: GoldSource, pred: Sequence[dict[str, Any]], tagged: Sequence[TaggedSpan]) -> str:
+    """Why a gold source has no predicted source (see the module docstring)."""
+    if any(_overlaps(r, m) for p in pred for r in p["ranges"] for m in gold.mentions):
+        return "merged"
+    found = {t.status for t in tagged if any(_overlaps(t.range, m) for m in gold.mentions)}
+    if not found:
+        return "not_tagged"
+    return "dropped" if "information" in found else next(k for k in ("declined", "stance", "unlinked") if k in found)
+
+
+def false_cause(pred: dict[str, Any], gold: Sequence[GoldSource], not_sources: Sequence[tuple[Range, str]]) -> str:
+    """Why a predicted source matches no gold source (see the module docstring)."""
+    if any(_overlaps(r, m) for g in gold for m in g.mentions for r in pred["ranges"]):
+        return "split"
+    why = next((w for span, w in not_sources for r in pred["ranges"] if _overlaps(r, span)), None)
+    return f"not_source:{why}" if why else "unlisted"
+
+
+def compare(
+    pred: Sequence[dict[str, Any]],
+    gold: Sequence[GoldSource],
+    tagged: Sequence[TaggedSpan] | None = None,
+    not_sources: Sequence[tuple[Range, str]] = (),
+) -> tuple[_Tally, list[dict[str, Any]]]:
+    """Tally one article; ``pred`` are sources with raw ``ranges``. Returns the tally and its errors (with their
+    cause when ``tagged``, the record's SOURCE spans, is given)."""
     tally = _Tally(pred=len(pred), gold=len(gold))
     pairs = match([p["ranges"] for p in pred], [g.mentions for g in gold])
     errors: list[dict[str, Any]] = []
@@ -195,8 +251,16 @@ def compare(pred: Sequence[dict[str, Any]], gold: Sequence[GoldSource]) -> tuple
         if not (ok_type and ok_count and ok_second):
             wanted = {"name": g.name, "type": g.type, "count": g.count, "secondhand": g.secondhand}
             errors.append({"error": "attribute", "predicted": _brief(p), "gold": wanted})
-    errors += [{"error": "false_source", "predicted": _brief(pred[i])} for i in range(len(pred)) if i not in matched_p]
-    errors += [{"error": "missed_source", "gold": {"name": g.name, "type": g.type, "count": g.count}} for j, g in enumerate(gold) if j not in matched_g]
+    for i in range(len(pred)):
+        if i not in matched_p:
+            errors.append({"error": "false_source", "predicted": _brief(pred[i])})
+            if tagged is not None:
+                errors[-1]["cause"] = false_cause(pred[i], gold, not_sources)
+    for j, g in enumerate(gold):
+        if j not in matched_g:
+            errors.append({"error": "missed_source", "gold": {"name": g.name, "type": g.type, "count": g.count}})
+            if tagged is not None:
+                errors[-1]["cause"] = miss_cause(g, pred, tagged)
     return tally, errors
 
 
@@ -235,6 +299,8 @@ def evaluate_sources(
     overall, by_split, by_collection = _Tally(), {}, {}
     articles: list[dict[str, Any]] = []
     kind_ok = kind_n = 0
+    causes: dict[str, Counter] = {"missed_source": Counter(), "false_source": Counter()}
+    split_causes: dict[str, dict[str, Counter]] = {}
     for article_id, versions in sorted(gold.items()):
         g = versions[0]
         if splits and g.split not in splits:
@@ -249,8 +315,12 @@ def evaluate_sources(
             raise ValueError(f"gold article {article_id} was refused: {prepared.code}: {prepared.message}")
         record = pipeline.process([prepared])[0]
         to_raw = cleaned.raw_offset if cleaned is not None else (lambda o: o)
-        tally, errors = compare(predicted_sources(record, to_raw), g.sources)
+        tally, errors = compare(predicted_sources(record, to_raw), g.sources, tagged_spans(record, to_raw), g.not_sources)
         overall.add(tally)
+        for e in errors:
+            if "cause" in e:
+                causes[e["error"]][e["cause"]] += 1
+                split_causes.setdefault(g.split, {"missed_source": Counter(), "false_source": Counter()})[e["error"]][e["cause"]] += 1
         by_split.setdefault(g.split, _Tally()).add(tally)
         by_collection.setdefault(article_id.split("/")[0], _Tally()).add(tally)
         for start, end, kind in (kind_labels or {}).get(article_id, []):
@@ -269,6 +339,10 @@ def evaluate_sources(
         "by_split": {k: v.summary() for k, v in sorted(by_split.items())},
         "by_collection": {k: v.summary() for k, v in sorted(by_collection.items())},
         "type_confusion": {f"{g} -> {p}": n for (g, p), n in sorted(overall.types.items())},
+        "error_causes": {
+            "all": {k: dict(v.most_common()) for k, v in causes.items()},
+            "by_split": {s: {k: dict(v.most_common()) for k, v in c.items()} for s, c in sorted(split_causes.items())},
+        },
         "per_article": articles,
     }
     if kind_labels is not None:
