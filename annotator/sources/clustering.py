@@ -582,7 +582,13 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
             known |= setting  # words the article introduced them with: "David Axelrod, Obama's chief strategist ..."
             # "the militia leader" is not the lawmaker just named: a description must not say anything new, except
             # proper words, titles and ranks ("the Vermont senator", "the Republican nominee" after Sanders, Trump)
-            return e if own - known <= _epithet_words(m, lex) else None
+            new = own - known - _epithet_words(m, lex)
+            if not new:
+                return e
+            # a bare title description the lexicon could not type ("the billionaire property mogul") is news shorthand
+            # for the person just named: a few words of its own are allowed, none naming a side ("the militia leader")
+            bare = m.type == REFERENCE and m.definite and not m.plural and not new & lex.words["affiliation_words"]
+            return e if bare and len(new) <= lex.epithet_new_words else None
     return None
 
 

@@ -162,6 +162,7 @@ class Clustering(StrictModel):
     unmarked_name_chars: Chars
     issuing_verbs: WordList
     issuer_chars: Chars
+    epithet_new_words: IntRange(0, 10)
 
 
 class Selection(StrictModel):
@@ -296,6 +297,7 @@ class SourceLexicon:
     unmarked_name_chars: int  # an unresolved "he"/"she" looks this far back for a person named outside any source
     issuing: re.Pattern  # "issued a" ... : the verb and article before a document its subject issued
     issuer_chars: int
+    epithet_new_words: int  # words of its own a bare title description may add when it joins the person just named
     keep_unlinked: bool  # a SOURCE span no attribution links to still makes a source
     keep_unresolved_pronouns: bool  # a source made only of pronouns that resolve to nothing is still listed
     describing_cues: frozenset[str]  # cue kinds that make unnamed people ANONYMOUS_DESCRIBED
@@ -405,6 +407,7 @@ class SourceLexicon:
             unmarked_name_chars=cl.unmarked_name_chars,
             issuing=re.compile(r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in cl.issuing_verbs) + r")\s+(?:an?|its|his|her|their)\s+"),
             issuer_chars=cl.issuer_chars,
+            epithet_new_words=cl.epithet_new_words,
             keep_unresolved_pronouns=sel.unresolved_pronouns == "keep",
             keep_unlinked=sel.unlinked_source_spans == "keep",
             describing_cues=frozenset(sp.describing_cues),
