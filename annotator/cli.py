@@ -279,7 +279,7 @@ def eval_sources(
         str,
         typer.Option(
             "--split",
-            help="A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12j: data/sources-gold/GUIDELINES.md), or all.",
+            help="A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12l: data/sources-gold/GUIDELINES.md), or all.",
         ),
     ] = "all",
     model: ModelOption = None,
