@@ -279,7 +279,10 @@ def eval_sources(
         str,
         typer.Option(
             "--split",
-            help="A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12l: data/sources-gold/GUIDELINES.md), or all.",
+            help=(
+                "A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12l: "
+                "data/sources-gold/GUIDELINES.md), several joined by commas (pooled in the 'all' row: train12k,train12l), or all."
+            ),
         ),
     ] = "all",
     model: ModelOption = None,
@@ -304,8 +307,10 @@ def eval_sources(
             fail(f"{needed} not found (run from the checkout, or pass --gold)")
     with open(gold_dir / "articles.tsv", encoding="utf-8", newline="") as f:
         splits = sorted({row.get("split") or "" for row in csv.DictReader(f, delimiter="\t")} - {""})
-    if split != "all" and split not in splits:
-        fail(f"--split must be one of {', '.join(splits)} or all, got {split!r}")
+    chosen = [] if split == "all" else [part.strip() for part in split.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in splits]
+    if unknown or (split != "all" and not chosen):
+        fail(f"--split must be one or more of {', '.join(splits)} (joined by commas) or all, got {split!r}")
     if not (shared / "data" / "polnear").is_dir():
         fail(f"{shared} does not hold data/polnear (pass --shared or set ANNOTATOR_SHARED)")
     repo = gold_dir.resolve().parent.parent
@@ -313,7 +318,7 @@ def eval_sources(
     loading(f"model {model or 'shipped'}")
     pipeline = ScorePipeline.from_pretrained(model)
     labels = read_kind_labels(kind_labels) if kind_labels is not None and kind_labels.is_file() else None
-    metrics = evaluate_sources(pipeline, gold, labels, None if split == "all" else [split])
+    metrics = evaluate_sources(pipeline, gold, labels, chosen or None)
     metrics["annotator_agreement"] = annotator_agreement(gold)
     if span_labels is not None and span_labels.is_file():
         from annotator.polnear import load_split

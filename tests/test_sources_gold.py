@@ -116,3 +116,18 @@ def test_each_error_names_its_cause() -> None:
     ]
     # without the record's spans, errors carry no cause (annotator agreement compares two gold versions)
     assert all("cause" not in e for e in compare(pred, golds)[1])
+
+
+def test_eval_sources_takes_several_splits_and_names_an_unknown_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    (tmp_path / "articles.tsv").write_text("id\tsplit\tpath\nexample/a\ttune\ta.txt\nexample/b\tfresh\tb.txt\n", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval-sources", "--gold", str(tmp_path), "--split", "tune,frsh", "--shared", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "fresh, tune (joined by commas) or all, got 'tune,frsh'" in result.output
+    # both known: the command goes on to look for the shared data (absent here), past the split check
+    result = CliRunner().invoke(app, ["eval-sources", "--gold", str(tmp_path), "--split", "tune, fresh", "--shared", str(tmp_path)])
+    assert result.exit_code != 0 and "does not hold data/polnear" in result.output
