@@ -787,3 +787,19 @@ def test_a_bare_title_epithet_re_describes_the_person_just_named() -> None:
     # three words of its own are too many, and a word naming a side makes someone else (as "The militia leader" above)
     text = "Oskar Brandt told reporters the ferry would run. The bearded reclusive shipping mogul said the fares would fall."
     assert len(analyze_sources(story(text, ["Oskar Brandt", "The bearded reclusive shipping mogul"]))) == 2
+
+
+def test_a_document_of_a_named_day_is_the_one_named_before() -> None:
+    text = "A Ledger poll released Monday showed Ruiz six points ahead. Monday’s poll showed Moss losing older voters."
+    sources = analyze_sources(story(text, ["A Ledger poll released Monday", "Monday’s poll"], cue="showed"))
+    assert [(s.type, len(s.mentions)) for s in sources] == [("DOCUMENT", 2)]
+    # a day is no owner, a pollster is
+    assert (_mention("last week’s report").owner, _mention("Gallup’s poll").owner.name) == (None, "Gallup")
+
+
+def test_a_job_written_in_capitals_after_a_name_is_no_second_name() -> None:
+    one = _mention("Lena Ostrova, the Courier’s Deputy Managing Editor,")
+    assert (one.type, one.name, one.count) == ("NAMED_PERSON", "Lena Ostrova", 1)
+    assert _mention("Senior Editor").type == "ANONYMOUS_DESCRIBED"
+    # a bare title of address still stands for a person, and a title before a name stays with it
+    assert (_mention("the President").type, _mention("Managing Editor Lena Ostrova").name) == ("NAMED_PERSON", "Lena Ostrova")

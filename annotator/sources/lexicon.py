@@ -67,6 +67,8 @@ _WORD_LIST_KEYS = (
     "function_words",
     "surname_function_words",
     "trailing_time_words",
+    "time_possessive_words",
+    "job_title_words",
     "companion_openers",
     "own_work_nouns",
     "outlet_work_nouns",

@@ -165,7 +165,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
         result.affiliation = _party_from_parenthetical(paren_words, lex)
     if len(paren_words) == 1 and result.type == NAMED_ORGANIZATION and _ACRONYM.fullmatch(paren_words[0].text):
         result.acronym = paren_words[0].text.replace(".", "")
-    if result.type == DOCUMENT:
+    if result.type == DOCUMENT and _time_possessive(toks, lex):
+        result.definite = True  # "Monday’s poll", "last week’s report": the one the story named before, no owner
+    elif result.type == DOCUMENT:
         owner = _document_owner(toks, base, ctx)
         if owner is not None and owner.type == MEDIA_OUTLET:
             return owner  # another outlet's report is that outlet's (secondhand) reporting
@@ -201,6 +203,15 @@ def name_in_apposition(text: str, m: Mention, ctx: _DocContext) -> int | None:
 
 
 _DETERMINER_START = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
+
+
+def _time_possessive(toks: list[Tok], lex: SourceLexicon) -> bool:
+    """The words up to a possessive name a time ("Monday’s", "last week’s"), not an owner."""
+    poss = next((i for i, t in enumerate(toks) if t.poss), None)
+    if poss is None:
+        return False
+    words = [t.low for t in toks[: poss + 1] if t.low not in ("a", "an", "the")]
+    return bool(words) and all(w in lex.words["time_words"] or w in lex.words["time_possessive_words"] for w in words)
 
 
 def _document_owner(toks: list[Tok], base: Mention, ctx: _DocContext) -> Mention | None:

@@ -85,6 +85,18 @@ def _capitalised_group(head: Tok, chunk: list[Tok], lex: SourceLexicon) -> bool:
     return lem in lex.words["group_nouns"] and not name_before  # "Critics" at sentence start, not "the Charlotte Observer"
 
 
+def _capitalised_job(head: Tok, chunk: list[Tok], lex: SourceLexicon) -> bool:
+    """A job written in capitals with no name ("Assistant Managing Editor", "Chief Financial Officer"): a role noun or
+    title ending the chunk after capitalised words that are all job words (``words.job_title_words``, ranks, role
+    nouns). A bare title ("the President", "Foreign Minister") stays as it was: it often stands for a person named."""
+    if not (head.low in lex.titles or _is_role_noun(head.low, lex)):
+        return False
+    index = chunk.index(head) if head in chunk else len(chunk) - 1
+    words = [t.low for t in chunk[:index] if t.cap or t.upper]
+    known = lex.words["job_title_words"] | lex.words["rank_words"]
+    return bool(words) and all(w in known or _is_role_noun(w, lex) for w in words)
+
+
 def _is_place_adjective(t: Tok, lex: SourceLexicon) -> bool:
     label = lex.places.get(t.text.lower())
     return label is not None and label.lower() == t.low
@@ -287,7 +299,7 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
             return part
 
     # -- names ---------------------------------------------------------------------------------------------------
-    if head_tok.proper and not _capitalised_group(head_tok, chunk, lex):
+    if head_tok.proper and not _capitalised_group(head_tok, chunk, lex) and not _capitalised_job(head_tok, chunk, lex):
         return _named_part(part, chunk, head_tok, possessor, post, ctx)
 
     # The head is a common noun: a document, outlet, organisation or unnamed people.
