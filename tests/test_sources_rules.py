@@ -803,3 +803,10 @@ def test_a_job_written_in_capitals_after_a_name_is_no_second_name() -> None:
     assert _mention("Senior Editor").type == "ANONYMOUS_DESCRIBED"
     # a bare title of address still stands for a person, and a title before a name stays with it
     assert (_mention("the President").type, _mention("Managing Editor Lena Ostrova").name) == ("NAMED_PERSON", "Lena Ostrova")
+
+
+def test_a_name_before_group_is_that_body() -> None:
+    assert (_mention("the Harbour Watch group").type, _mention("a Kurdish group").type) == ("NAMED_ORGANIZATION", "ANONYMOUS_DESCRIBED")
+    text = "The HW group said the pier was unsafe. Later HW said repairs had begun."
+    sources = analyze_sources(story(text, ["The HW group", "HW"]))
+    assert [(s.type, len(s.mentions)) for s in sources] == [("NAMED_ORGANIZATION", 2)]

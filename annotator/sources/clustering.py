@@ -457,6 +457,8 @@ def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
             return True
         if (m.acronym or other.acronym) and {m.acronym, m.name.replace(".", "")} & {other.acronym, other.name.replace(".", "")} - {""}:
             return True  # "the Alliance to Protect Our Rivers (APOR)" ... "APOR"
+        if a and b and _without_generic_head(a, lex) == _without_generic_head(b, lex):
+            return True  # "the BLM group" ... "BLM": the name without a generic head
         short, long = sorted((a, b), key=len)
         if len(short) >= 2 and long[-len(short) :] == short and other.type == m.type == NAMED_ORGANIZATION:
             return True  # "the United Nations Security Council" ... "the Security Council"
@@ -466,6 +468,10 @@ def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
         if m.type == MEDIA_OUTLET and other.type == MEDIA_OUTLET and a and b and (set(a) < set(b) or set(b) < set(a)):
             return True  # "the Times" ... "The New York Times"; "the Ledger" ... "the Northern Ledger newspaper"
     return False
+
+
+def _without_generic_head(words: tuple[str, ...], lex: SourceLexicon) -> tuple[str, ...]:
+    return words[:-1] if len(words) > 1 and words[-1] in lex.words["generic_organization_heads"] else words
 
 
 def _country_of(words: tuple[str, ...], lex: SourceLexicon) -> str | None:

@@ -349,7 +349,13 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
         if possessor and any(t.proper for t in possessor):
             part.affiliation = part.affiliation or _name_affiliation(possessor, lex)
         return part
-    if is_org and not is_person:
+    # "group" names people or a body: with a name before it ("the BLM group", "the Sierra Club group") a body
+    named_body = (
+        is_person
+        and head_lemma in lex.words["generic_organization_heads"]
+        and any(t.proper and not _is_place_adjective(t, lex) and lex.lemma(t.low)[0] not in lex.words["capitalised_groups"] for t in chunk[:-1])
+    )
+    if is_org and (not is_person or named_body):
         owner_named = (
             any(t.proper and not _is_place_adjective(t, lex) for t in chunk[:-1])
             or any(t.proper for t in possessor)
