@@ -450,6 +450,10 @@ def test_a_surname_one_letter_off_is_a_typo_for_the_person_named_before() -> Non
     text = "Leslie Warne said turnout would fall. Ruth Wayne agreed. Wane added that the campaign had waited."
     sources = analyze_sources(story(text, ["Leslie Warne", "Ruth Wayne", "Wane"], cue="a"))
     assert len(sources) == 3
+    # two neighbouring letters swapped are a typo too ("Wrane"), two letters changed apart are not ("Wabno")
+    for typo, joined in (("Wrane", True), ("Wabno", False)):
+        text = f"Leslie Warne said turnout would fall. {typo} added that the campaign had waited too long."
+        assert len(analyze_sources(story(text, ["Leslie Warne", typo], cue="a"))) == (1 if joined else 2)
 
 
 def test_the_ruling_is_the_court_named_before() -> None:

@@ -436,11 +436,13 @@ def _misspelt_surname(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> 
 
 
 def _one_letter_off(a: str, b: str) -> bool:
-    """One letter inserted, dropped or changed (not the first), on words of four letters or more."""
+    """One letter inserted, dropped or changed, or two neighbours swapped ("Keidis" for "Kiedis"), never the first, on
+    words of four letters or more."""
     if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
