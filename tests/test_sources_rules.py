@@ -814,3 +814,10 @@ def test_a_name_before_group_is_that_body() -> None:
     text = "The HW group said the pier was unsafe. Later HW said repairs had begun."
     sources = analyze_sources(story(text, ["The HW group", "HW"]))
     assert [(s.type, len(s.mentions)) for s in sources] == [("NAMED_ORGANIZATION", 2)]
+
+
+def test_a_pronoun_never_points_back_to_nobody_in_particular() -> None:
+    text = "Mayor Ines Vale said the vote was fair. Everyone knows the count was close. She said a recount would start."
+    doc = story(text, ["Mayor Ines Vale", "She"])
+    doc.spans.append(Span("X1", text.index("Everyone"), text.index("Everyone") + 8, "SOURCE", "Everyone"))  # a stance: no cue
+    assert [(s.name, len(s.mentions)) for s in analyze_sources(doc)] == [("Ines Vale", 2)]

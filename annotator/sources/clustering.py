@@ -675,6 +675,8 @@ def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _
         if kind == "person":
             if t in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT) or e.plural:
                 continue
+            if all(x.text.strip().lower() in lex.words["nobody_in_particular"] for x in e.mentions):
+                continue  # "no one knows ... she said": "no one" is nobody a "she" can point back to
             if t == REFERENCE and (e.informative[0].pronoun in ("thing", "demonstrative") or e.informative[0].gender == "n"):
                 continue  # "which", "it": not a person
             if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:

@@ -69,6 +69,7 @@ _WORD_LIST_KEYS = (
     "trailing_time_words",
     "time_possessive_words",
     "job_title_words",
+    "nobody_in_particular",
     "companion_openers",
     "own_work_nouns",
     "outlet_work_nouns",
