@@ -821,3 +821,11 @@ def test_a_pronoun_never_points_back_to_nobody_in_particular() -> None:
     doc = story(text, ["Mayor Ines Vale", "She"])
     doc.spans.append(Span("X1", text.index("Everyone"), text.index("Everyone") + 8, "SOURCE", "Everyone"))  # a stance: no cue
     assert [(s.name, len(s.mentions)) for s in analyze_sources(doc)] == [("Ines Vale", 2)]
+
+
+def test_a_piece_of_another_outlets_journalism_is_that_outlet() -> None:
+    kinds = {t: (_mention(t).type, _mention(t).name) for t in ("the Associated Press report", "a new column in Politico")}
+    assert kinds == {"the Associated Press report": ("MEDIA_OUTLET", "Associated Press"), "a new column in Politico": ("MEDIA_OUTLET", "Politico")}
+    # its poll stays a document, and so does a column whose name opens with an outlet's
+    for text in ("A Reuters tracking poll", "the Vox Populi column"):
+        assert _mention(text).type == "DOCUMENT", text

@@ -70,6 +70,7 @@ _WORD_LIST_KEYS = (
     "time_possessive_words",
     "job_title_words",
     "nobody_in_particular",
+    "outlet_piece_nouns",
     "companion_openers",
     "own_work_nouns",
     "outlet_work_nouns",

@@ -292,7 +292,12 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
             before[-1].low in ("by", "for", "from", "in", "on", "to") or any(_outlet_descriptor_at(before, len(before) - k, len(before), lex) for k in (1, 2))
         )
         part.secondhand = canonical in lex.outlets.values() or ends_at_head or descriptor_head or toks[o_end - 1].poss or introduced
-        if (ends_at_head or descriptor_head) and not (head_tok.low in lex.titles and not head_tok.proper):
+        # "a Ledger article", "a new column in the Courier": a piece of the outlet's journalism is the outlet (its poll
+        # or survey stays a document: data it commissioned)
+        piece = head_lemma in lex.words["outlet_piece_nouns"] and (
+            0 <= o_end <= head_index and not (o_end < head_index and toks[o_end].proper) or o_start > head_index and bool(before) and before[-1].low == "in"
+        )  # not "the Vox Populi column" (an outlet's name opening a longer name), nor "reports reviewed by the Courier"
+        if (ends_at_head or descriptor_head or piece) and not (head_tok.low in lex.titles and not head_tok.proper):
             part.type, part.named, part.strong, part.key = MEDIA_OUTLET, True, True, "outlet:" + canonical.lower()
             part.name, part.affiliation = canonical, canonical
             part.count, part.plural = (1, False) if count is None else (count, count != 1)
