@@ -293,10 +293,11 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
         )
         part.secondhand = canonical in lex.outlets.values() or ends_at_head or descriptor_head or toks[o_end - 1].poss or introduced
         # "a Ledger article", "a new column in the Courier": a piece of the outlet's journalism is the outlet (its poll
-        # or survey stays a document: data it commissioned)
-        piece = head_lemma in lex.words["outlet_piece_nouns"] and (
-            0 <= o_end <= head_index and not (o_end < head_index and toks[o_end].proper) or o_start > head_index and bool(before) and before[-1].low == "in"
-        )  # not "the Vox Populi column" (an outlet's name opening a longer name), nor "reports reviewed by the Courier"
+        # or survey stays a document: data it commissioned); not "the Vox Populi column" (an outlet's name opening a
+        # longer name), nor "reports reviewed by the Courier"
+        outlet_first = 0 <= o_end <= head_index and not (o_end < head_index and toks[o_end].proper)
+        outlet_after_in = o_start > head_index and bool(before) and before[-1].low == "in"
+        piece = head_lemma in lex.words["outlet_piece_nouns"] and (outlet_first or outlet_after_in)
         if (ends_at_head or descriptor_head or piece) and not (head_tok.low in lex.titles and not head_tok.proper):
             part.type, part.named, part.strong, part.key = MEDIA_OUTLET, True, True, "outlet:" + canonical.lower()
             part.name, part.affiliation = canonical, canonical
