@@ -829,3 +829,13 @@ def test_a_piece_of_another_outlets_journalism_is_that_outlet() -> None:
     # its poll stays a document, and so does a column whose name opens with an outlet's
     for text in ("A Reuters tracking poll", "the Vox Populi column"):
         assert _mention(text).type == "DOCUMENT", text
+
+
+def test_leaders_and_members_are_described_roles_critics_stay_vague() -> None:
+    types = {t: _mention(t).type for t in ("Other leaders", "a member of the board", "critics", "experts")}
+    assert types == {
+        "Other leaders": "ANONYMOUS_DESCRIBED",
+        "a member of the board": "ANONYMOUS_DESCRIBED",
+        "critics": "ANONYMOUS_VAGUE",
+        "experts": "ANONYMOUS_VAGUE",
+    }
