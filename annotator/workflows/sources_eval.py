@@ -299,8 +299,7 @@ def evaluate_sources(
     overall, by_split, by_collection = _Tally(), {}, {}
     articles: list[dict[str, Any]] = []
     kind_ok = kind_n = 0
-    causes: dict[str, Counter] = {"missed_source": Counter(), "false_source": Counter()}
-    split_causes: dict[str, dict[str, Counter]] = {}
+    split_causes: dict[str, dict[str, Counter]] = {}  # split -> error kind -> cause -> count
     for article_id, versions in sorted(gold.items()):
         g = versions[0]
         if splits and g.split not in splits:
@@ -319,7 +318,6 @@ def evaluate_sources(
         overall.add(tally)
         for e in errors:
             if "cause" in e:
-                causes[e["error"]][e["cause"]] += 1
                 split_causes.setdefault(g.split, {"missed_source": Counter(), "false_source": Counter()})[e["error"]][e["cause"]] += 1
         by_split.setdefault(g.split, _Tally()).add(tally)
         by_collection.setdefault(article_id.split("/")[0], _Tally()).add(tally)
@@ -340,7 +338,7 @@ def evaluate_sources(
         "by_collection": {k: v.summary() for k, v in sorted(by_collection.items())},
         "type_confusion": {f"{g} -> {p}": n for (g, p), n in sorted(overall.types.items())},
         "error_causes": {
-            "all": {k: dict(v.most_common()) for k, v in causes.items()},
+            "all": {k: dict(sum((c[k] for c in split_causes.values()), Counter()).most_common()) for k in ("missed_source", "false_source")},
             "by_split": {s: {k: dict(v.most_common()) for k, v in c.items()} for s, c in sorted(split_causes.items())},
         },
         "per_article": articles,
