@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -271,7 +270,18 @@ def fit_claims(
 
 @app.command("eval-sources")
 def eval_sources(
-    gold_dir: Annotated[Path, typer.Option("--gold", help="Gold set directory (gold.jsonl, articles.tsv).", file_okay=False)] = Path("data/sources-gold"),
+    gold_dir: Annotated[
+        Path,
+        typer.Option(
+            "--gold",
+            help=(
+                "Gold set directory: articles.tsv (id, path, optional split and publisher; a relative path is read from this "
+                "directory first) and gold.jsonl (annotators' files as data/sources-gold/GUIDELINES.md asks: mentions as "
+                "line/text/nth or [start, end]). Unusable records are listed and left out."
+            ),
+            file_okay=False,
+        ),
+    ] = Path("data/sources-gold"),
     shared: Annotated[Path, typer.Option("--shared", help="The shared data directory holding PolNeAR and the seed pages.", envvar="ANNOTATOR_SHARED")] = Path(
         "../shared"
     ),
@@ -300,27 +310,35 @@ def eval_sources(
     attribution-kind accuracy, annotator agreement, and span-typing accuracy. Definitions:
     annotator/workflows/sources_eval.py."""
     from annotator.pipeline import ScorePipeline
+    from annotator.workflows.gold_set import read_splits
     from annotator.workflows.sources_eval import annotator_agreement, evaluate_sources, load_gold, read_kind_labels
 
     for needed in (gold_dir / "gold.jsonl", gold_dir / "articles.tsv"):
         if not needed.is_file():
             fail(f"{needed} not found (run from the checkout, or pass --gold)")
-    with open(gold_dir / "articles.tsv", encoding="utf-8", newline="") as f:
-        splits = sorted({row.get("split") or "" for row in csv.DictReader(f, delimiter="\t")} - {""})
+    splits = read_splits(gold_dir / "articles.tsv")
     chosen = [] if split == "all" else [part.strip() for part in split.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in splits]
     if unknown or (split != "all" and not chosen):
         fail(f"--split must be one or more of {', '.join(splits)} (joined by commas) or all, got {split!r}")
-    if not (shared / "data" / "polnear").is_dir():
-        fail(f"{shared} does not hold data/polnear (pass --shared or set ANNOTATOR_SHARED)")
-    repo = gold_dir.resolve().parent.parent
-    gold = load_gold(gold_dir / "gold.jsonl", gold_dir / "articles.tsv", shared, repo, gold_dir / "adjudication.json")
+    polnear_dev = shared / "data" / "polnear" / "dev"  # the kind and span-typing labels are PolNeAR dev's
+    problems: list = []
+    repo = gold_dir.resolve().parent.parent  # our set sits in <checkout>/data/sources-gold; example/ ids are files of the checkout
+    gold = load_gold(gold_dir / "gold.jsonl", gold_dir / "articles.tsv", shared, repo, gold_dir / "adjudication.json", problems)
+    if chosen:
+        gold = {k: v for k, v in gold.items() if v[0].split in chosen}
+    if not gold:
+        fail("no usable gold article" + (":\n" + "\n".join(f"  {p}" for p in problems[:20]) if problems else f" in {gold_dir} for --split {split}"))
     loading(f"model {model or 'shipped'}")
     pipeline = ScorePipeline.from_pretrained(model)
-    labels = read_kind_labels(kind_labels) if kind_labels is not None and kind_labels.is_file() else None
+    have_polnear = polnear_dev.is_dir()
+    labels = read_kind_labels(kind_labels) if have_polnear and kind_labels is not None and kind_labels.is_file() else None
     metrics = evaluate_sources(pipeline, gold, labels, chosen or None)
     metrics["annotator_agreement"] = annotator_agreement(gold)
-    if span_labels is not None and span_labels.is_file():
+    metrics["gold_problems"] = [p.to_dict() for p in problems] + metrics.pop("refused")
+    if not have_polnear:
+        metrics["skipped"] = f"attribution-kind accuracy and span typing need PolNeAR dev ({polnear_dev} not found)"
+    if have_polnear and span_labels is not None and span_labels.is_file():
         from annotator.polnear import load_split
         from annotator.sources import SourceLexicon
         from annotator.workflows.span_typing import evaluate, read_labels
@@ -410,7 +428,10 @@ def _format_sources(m: dict, with_errors: bool) -> str:
     lines = [f"{m['articles']} articles", f"{'':14}{'pred':>6}{'gold':>6}{'P':>8}{'R':>8}{'F1':>8}{'type':>8}{'count':>8}{'2nd-hd':>8}", row("all", m)]
     lines += [row(f"  {k}", v) for k, v in m["by_split"].items()] + [row(f"  {k}", v) for k, v in m["by_collection"].items()]
     agreement = m["annotator_agreement"]
-    lines.append(row("annotators", agreement) + f"   ({agreement['articles']} doubly annotated articles)")
+    if agreement["articles"]:
+        lines.append(row("annotators", agreement) + f"   ({agreement['articles']} doubly annotated articles)")
+    else:
+        lines.append("annotators    (no article has a second annotator: agreement not measured)")
     for split, part in (agreement.get("by_split") or {}).items():
         if len(agreement["by_split"]) > 1:
             lines.append(row(f"  {split}", part) + f"   ({part['articles']} articles)")
@@ -420,6 +441,11 @@ def _format_sources(m: dict, with_errors: bool) -> str:
     if "span_typing" in m:
         t = m["span_typing"]
         lines.append(f"span typing on {t['n']} gold SOURCE spans: accuracy {t['accuracy']}, macro {t['macro_accuracy']}, count {t['count_accuracy']}")
+    if m.get("skipped"):
+        lines.append(f"skipped: {m['skipped']}")
+    if m.get("gold_problems"):
+        lines.append(f"{len(m['gold_problems'])} gold record(s) left out:")
+        lines += [f"  {p['where']}: {p['article'] + ': ' if p['article'] else ''}{p['message']}" for p in m["gold_problems"]]
     causes = (m.get("error_causes") or {}).get("all") or {}
     for kind, label in (("missed_source", "missed sources"), ("false_source", "false sources")):
         if causes.get(kind):

@@ -2,7 +2,8 @@
 """Add annotators' files to the sources gold set (data/sources-gold/).
 
 Annotators write mentions as the guideline asks (``{"line": L, "text": ..., "nth": k}``, GUIDELINES.md section 5);
-the gold stores character ranges into the raw article file. This turns one into the other, checks every mention
+our gold stores character ranges into the raw article file. This turns one into the other
+(``annotator.workflows.gold_set.mention_range``; ``eval-sources --gold`` reads either form), checks every mention
 (the text must occur ``nth`` times on that line), and appends the articles to ``articles.tsv`` under ``--split``
 and the annotations to ``gold.jsonl``. Articles already in the gold are refused, unless ``--second``: then every
 article must already be there, and the files add a second annotator's version (the gold stays the first
@@ -19,6 +20,8 @@ import csv
 import json
 import sys
 from pathlib import Path
+
+from annotator.workflows.gold_set import ArticleLines, mention_range
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "sources-gold"
@@ -39,35 +42,22 @@ def article_path(article_id: str, shared: Path) -> tuple[Path, str]:
     raise ValueError(f"{article_id}: unknown collection {collection!r}")
 
 
-def to_range(lines: list[str], starts: list[int], mention: dict, where: str) -> list[int]:
-    """``{"line", "text", "nth"}`` -> ``[start, end)`` in the raw text."""
-    line, text, nth = int(mention["line"]), str(mention["text"]), int(mention.get("nth", 1))
-    if not 1 <= line <= len(lines):
-        raise ValueError(f"{where}: line {line} is outside the article")
-    pos = -1
-    for _ in range(nth):
-        pos = lines[line - 1].find(text, pos + 1)
-        if pos < 0:
-            raise ValueError(f"{where}: {text!r} does not occur {nth} time(s) on line {line}")
-    return [starts[line - 1] + pos, starts[line - 1] + pos + len(text)]
-
-
 def convert(obj: dict, shared: Path, where: str) -> tuple[dict, str]:
     """One annotator's article object -> the gold.jsonl record (ranges), and the article's relative path."""
     path, rel = article_path(obj["article"], shared)
-    raw = path.read_text(encoding="utf-8")
-    lines = raw.split("\n")
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    lines = ArticleLines(path)
+
+    def ranges(mention: dict, what: str) -> list[int]:
+        try:
+            return list(mention_range(mention, lines))
+        except ValueError as exc:
+            raise ValueError(f"{where} {what}: {exc}") from None
+
     sources = []
     for k, s in enumerate(obj.get("sources") or []):
-        ranges = [to_range(lines, starts, m, f"{where} source {k}") for m in s["mentions"]]
-        sources.append({**{f: s.get(f) for f in ("name", "type", "count", "secondhand")}, "mentions": ranges})
-    not_sources = []
-    for n in obj.get("not_sources") or []:
-        not_sources.append({"span": to_range(lines, starts, n, f"{where} not_source"), "why": n.get("why", "other")})
+        mentions = [ranges(m, f"source {k}") for m in s["mentions"]]
+        sources.append({**{f: s.get(f) for f in ("name", "type", "count", "secondhand")}, "mentions": mentions})
+    not_sources = [{"span": ranges(n, "not_source"), "why": n.get("why", "other")} for n in obj.get("not_sources") or []]
     return {"article": obj["article"], "annotator": obj["annotator"], "sources": sources, "not_sources": not_sources}, rel
 
 
@@ -92,7 +82,11 @@ def main() -> int:
                 why = "is already in the gold set" if not args.second else "is not in the gold set yet"
                 print(f"{file}:{n}: {obj['article']} {why}", file=sys.stderr)
                 return 1
-            record, rel = convert(obj, args.shared, f"{file}:{n}")
+            try:
+                record, rel = convert(obj, args.shared, f"{file}:{n}")
+            except (OSError, ValueError) as exc:  # nothing is written until every file converts
+                print(exc, file=sys.stderr)
+                return 1
             records.append(record)
             rows[obj["article"]] = rel
     with open(GOLD / "gold.jsonl", "a", encoding="utf-8") as f:

@@ -128,6 +128,6 @@ def test_eval_sources_takes_several_splits_and_names_an_unknown_one(tmp_path: Pa
     result = CliRunner().invoke(app, ["eval-sources", "--gold", str(tmp_path), "--split", "tune,frsh", "--shared", str(tmp_path)])
     assert result.exit_code != 0
     assert "fresh, tune (joined by commas) or all, got 'tune,frsh'" in result.output
-    # both known: the command goes on to look for the shared data (absent here), past the split check
+    # both known: the command goes on past the split check, to the article files (absent here)
     result = CliRunner().invoke(app, ["eval-sources", "--gold", str(tmp_path), "--split", "tune, fresh", "--shared", str(tmp_path)])
-    assert result.exit_code != 0 and "does not hold data/polnear" in result.output
+    assert result.exit_code != 0 and "no usable gold article" in result.output

@@ -78,8 +78,30 @@ def collection_metadata(article: Path, stop: Path, cache: dict[Path, dict[str, d
         folder = folder.parent
 
 
+def article_file(path_text: str, article_id: str, here: Path, repo: Path, shared: Path) -> Path:
+    """The file a manifest row names: an absolute path as it is, else relative to the manifest's own folder when the
+    file is there (a user's collection beside its manifest), else under the checkout for ``example/`` ids and under
+    the shared data directory for the rest (PolNeAR, the seed pages)."""
+    path = Path(path_text).expanduser()
+    if path.is_absolute():
+        return path
+    if (here / path).is_file():
+        return here / path
+    return (repo if article_id.startswith("example/") else shared) / path
+
+
+def collection_root(file: Path, here: Path, repo: Path, shared: Path) -> Path:
+    """How far up :func:`collection_metadata` may look for a ``metadata.tsv``: the shared directory, the checkout or the
+    manifest's folder, whichever holds the file (else only the file's own folder)."""
+    resolved = file.resolve()
+    for root in (shared, repo, here):
+        if root.resolve() in resolved.parents:
+            return root
+    return file.parent
+
+
 def read_manifest(path: Path, repo: Path, shared: Path) -> Manifest:
-    """Article id -> file, from a TSV with ``id`` and ``path`` columns; an optional ``publisher`` column, else the
+    """Article id -> file (:func:`article_file`), from a TSV with ``id`` and ``path`` columns; an optional ``publisher`` column, else the
     collection's ``metadata.tsv`` (:func:`collection_metadata`), gives each article's publisher."""
     out = Manifest()
     tables: dict[Path, dict[str, dict[str, str]]] = {}
@@ -87,11 +109,10 @@ def read_manifest(path: Path, repo: Path, shared: Path) -> Manifest:
         for n, row in enumerate(csv.DictReader(f, delimiter="\t"), 2):
             if not row.get("id") or not row.get("path"):
                 raise CalibrationError(f"{path}:{n}: needs 'id' and 'path'")
-            base = repo if row["id"].startswith("example/") else shared
-            out[row["id"]] = file = base / row["path"]
+            out[row["id"]] = file = article_file(row["path"], row["id"], path.parent, repo, shared)
             meta = {k: row[k].strip() for k in META_KEYS if (row.get(k) or "").strip()}
             if not meta and file.is_file():
-                meta = collection_metadata(file, base, tables)
+                meta = collection_metadata(file, collection_root(file, path.parent, repo, shared), tables)
             if meta:
                 out.meta[row["id"]] = meta
     return out

@@ -26,7 +26,6 @@ gold source), a gold ``not_source:<why>`` (stance, action, refusal, ...), or ``u
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,100 +37,9 @@ import numpy as np
 from annotator.clean import clean_text
 from annotator.inputs import read_text_file
 from annotator.schema import Article, RecordError
+from annotator.workflows.gold_set import GoldArticle, GoldProblem, GoldSource, Range, load_gold
 
-Range = tuple[int, int]
-
-
-@dataclass
-class GoldSource:
-    type: str
-    count: int | None
-    secondhand: bool
-    mentions: list[Range]
-    name: str = ""
-
-
-@dataclass
-class GoldArticle:
-    id: str
-    split: str
-    path: Path
-    annotator: str
-    sources: list[GoldSource]
-    not_sources: list[tuple[Range, str]] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)  # what the collection says of the article: its publisher
-
-
-def load_gold(gold_path: Path, articles_path: Path, shared: Path, repo: Path, adjudication: Path | None = None) -> dict[str, list[GoldArticle]]:
-    """Article id -> its annotations, the gold first: the first annotator's by name unless ``adjudication`` names
-    another, with its decisions applied (``data/sources-gold/adjudication.json``: mentions and sources added, sources
-    merged, sources removed after the pooled review). Later entries are raw."""
-    from annotator.workflows.calibrate import collection_metadata
-
-    paths: dict[str, tuple[str, Path]] = {}
-    metas: dict[str, dict[str, str]] = {}
-    tables: dict[Path, dict[str, dict[str, str]]] = {}
-    with open(articles_path, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            base = repo if row["id"].startswith("example/") else shared
-            paths[row["id"]] = (row["split"], base / row["path"])
-            # the publisher as the collection's metadata.tsv gives it (PolNeAR has one); the pipeline names the outlet
-            meta = collection_metadata(base / row["path"], base, tables) if (base / row["path"]).is_file() else {}
-            if meta.get("publisher"):
-                metas[row["id"]] = {"publisher": meta["publisher"]}
-    out: dict[str, list[GoldArticle]] = {}
-    with open(gold_path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            obj = json.loads(line)
-            split, path = paths[obj["article"]]
-            sources = [
-                GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name") or "") for s in obj["sources"]
-            ]
-            not_sources = [(tuple(n["span"]), n.get("why", "other")) for n in obj.get("not_sources", [])]
-            out.setdefault(obj["article"], []).append(
-                GoldArticle(obj["article"], split, path, obj["annotator"], sources, not_sources, metas.get(obj["article"], {}))
-            )
-    decisions = json.loads(adjudication.read_text(encoding="utf-8")) if adjudication is not None and adjudication.is_file() else {}
-    for article_id, versions in out.items():
-        primary = decisions.get("primary", {}).get(article_id)
-        versions.sort(key=lambda a: (a.annotator != primary, a.annotator))
-
-    def adjudicated_copy(article: str, annotator: str) -> GoldArticle:
-        """The annotator's adjudicated version of ``article``, made on the first decision and reused after, so
-        every decision for one article and annotator lands in the same version."""
-        existing = next((v for v in out[article] if v.annotator == annotator + "+adjudicated"), None)
-        if existing is not None:
-            return existing
-        version = next(v for v in out[article] if v.annotator == annotator)
-        sources = [GoldSource(s.type, s.count, s.secondhand, list(s.mentions), s.name) for s in version.sources]
-        copy = GoldArticle(version.id, version.split, version.path, annotator + "+adjudicated", sources, version.not_sources, version.meta)
-        out[article] = [copy] + [v for v in out[article] if v is not version] + [version]
-        return copy
-
-    for add in decisions.get("add_mentions", []) + decisions.get("add_sources", []):
-        version = adjudicated_copy(add["article"], add["annotator"])
-        if "span" in add:
-            version.sources[add["source"]].mentions.append(tuple(add["span"]))
-        else:
-            s = add["source"]
-            version.sources.append(GoldSource(s["type"], s.get("count"), bool(s.get("secondhand")), [tuple(m) for m in s["mentions"]], s.get("name", "")))
-    dropped = [adjudicated_copy(r["article"], r["annotator"]).sources[r["source"]] for r in decisions.get("remove_sources", [])]
-    for merge in decisions.get("merge", []):
-        adjudicated = adjudicated_copy(merge["article"], merge["annotator"])
-        before = adjudicated.sources
-        target = before[merge["into"]]
-        merged = GoldSource(target.type, merge.get("count", target.count), target.secondhand, list(target.mentions), target.name)
-        for i in merge["sources"]:
-            merged.mentions += before[i].mentions
-        merged.mentions.sort()
-        drop = set(merge["sources"]) | {merge["into"]}
-        adjudicated.sources = [merged] + [s for i, s in enumerate(before) if i not in drop]
-    for r, source in zip(decisions.get("remove_sources", []), dropped, strict=True):
-        version = adjudicated_copy(r["article"], r["annotator"])
-        version.sources = [s for s in version.sources if s is not source]
-    return out
+__all__ = ["GoldArticle", "GoldProblem", "GoldSource", "annotator_agreement", "compare", "evaluate_sources", "load_gold", "match"]
 
 
 def _overlaps(a: Range, b: Range) -> bool:
@@ -300,18 +208,18 @@ def evaluate_sources(
     articles: list[dict[str, Any]] = []
     kind_ok = kind_n = 0
     split_causes: dict[str, dict[str, Counter]] = {}  # split -> error kind -> cause -> count
+    problems: list[GoldProblem] = []
     for article_id, versions in sorted(gold.items()):
         g = versions[0]
         if splits and g.split not in splits:
             continue
         item = read_text_file(g.path, article_id)
-        if isinstance(item, RecordError):
-            raise FileNotFoundError(f"gold article {article_id}: {item.message}")
+        prepared = item if isinstance(item, RecordError) else pipeline.prepare(Article(article_id, item.text, {"path": str(g.path), **g.meta}))
+        if isinstance(prepared, RecordError):  # an empty, binary or non-English file: said, and the rest measured
+            problems.append(GoldProblem(str(g.path), article_id, f"the pipeline refused the article: {prepared.code}: {prepared.message}"))
+            continue
         raw = item.text
         cleaned = clean_text(raw, pipeline.cleaning_config) if pipeline.clean else None
-        prepared = pipeline.prepare(Article(article_id, raw, {"path": str(g.path), **g.meta}))
-        if isinstance(prepared, RecordError):
-            raise ValueError(f"gold article {article_id} was refused: {prepared.code}: {prepared.message}")
         record = pipeline.process([prepared])[0]
         to_raw = cleaned.raw_offset if cleaned is not None else (lambda o: o)
         tally, errors = compare(predicted_sources(record, to_raw), g.sources, tagged_spans(record, to_raw), g.not_sources)
@@ -342,6 +250,7 @@ def evaluate_sources(
             "by_split": {s: {k: dict(v.most_common()) for k, v in c.items()} for s, c in sorted(split_causes.items())},
         },
         "per_article": articles,
+        "refused": [p.to_dict() for p in problems],
     }
     if kind_labels is not None:
         metrics["attribution_kind"] = {"cues": kind_n, "accuracy": round(kind_ok / kind_n, 4) if kind_n else None}
