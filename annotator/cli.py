@@ -310,7 +310,7 @@ def eval_sources(
     attribution-kind accuracy, annotator agreement, and span-typing accuracy. Definitions:
     annotator/workflows/sources_eval.py."""
     from annotator.pipeline import ScorePipeline
-    from annotator.workflows.gold_set import read_splits
+    from annotator.workflows.gold_set import GoldProblem, read_splits
     from annotator.workflows.sources_eval import annotator_agreement, evaluate_sources, load_gold, read_kind_labels
 
     for needed in (gold_dir / "gold.jsonl", gold_dir / "articles.tsv"):
@@ -322,7 +322,7 @@ def eval_sources(
     if unknown or (split != "all" and not chosen):
         fail(f"--split must be one or more of {', '.join(splits)} (joined by commas) or all, got {split!r}")
     polnear_dev = shared / "data" / "polnear" / "dev"  # the kind and span-typing labels are PolNeAR dev's
-    problems: list = []
+    problems: list[GoldProblem] = []
     repo = gold_dir.resolve().parent.parent  # our set sits in <checkout>/data/sources-gold; example/ ids are files of the checkout
     gold = load_gold(gold_dir / "gold.jsonl", gold_dir / "articles.tsv", shared, repo, gold_dir / "adjudication.json", problems)
     if chosen:

@@ -1,8 +1,9 @@
 """End-to-end measurement of the sources table against a hand-made gold set (``annotator eval-sources``).
 
-The gold set (``data/sources-gold/``, guideline in ``GUIDELINES.md``) lists every information source of each
-article's main story: its mentions (character ranges of the raw file), type, count and whether it is
-secondhand. PolNeAR and seed texts stay in ``../shared``; the gold file holds offsets only.
+The gold set (``data/sources-gold/``, guideline in ``GUIDELINES.md``; read by :mod:`annotator.workflows.gold_set`,
+which also reads anyone else's) lists every information source of each article's main story: its mentions
+(character ranges of the raw file), type, count and whether it is secondhand. PolNeAR and seed texts stay in
+``../shared``; our gold file holds offsets only.
 
 Each article goes through the whole ``score`` pipeline (cleaning included) exactly as a user's file would;
 predicted mentions are taken back to raw offsets through the cleaning's line map. A predicted source and a gold
