@@ -437,7 +437,10 @@ def _format_sources(m: dict, with_errors: bool) -> str:
             lines.append(row(f"  {split}", part) + f"   ({part['articles']} articles)")
     if "attribution_kind" in m:
         k = m["attribution_kind"]
-        lines.append(f"attribution kind: {k['accuracy']} on {k['cues']} labelled cues (information vs stance)")
+        if k["cues"]:
+            lines.append(f"attribution kind: {k['accuracy']} on {k['cues']} labelled cues (information vs stance)")
+        else:
+            lines.append("attribution kind: no labelled cue in these articles")
     if "span_typing" in m:
         t = m["span_typing"]
         lines.append(f"span typing on {t['n']} gold SOURCE spans: accuracy {t['accuracy']}, macro {t['macro_accuracy']}, count {t['count_accuracy']}")
