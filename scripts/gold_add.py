@@ -45,7 +45,7 @@ def article_path(article_id: str, shared: Path) -> tuple[Path, str]:
 def convert(obj: dict, shared: Path, where: str) -> tuple[dict, str]:
     """One annotator's article object -> the gold.jsonl record (ranges), and the article's relative path."""
     if not obj.get("annotator"):
-        raise ValueError(f"{where}: no \"annotator\" field (the gold is the first annotator's by name)")
+        raise ValueError(f'{where}: no "annotator" field (the gold is the first annotator\'s by name)')
     path, rel = article_path(obj["article"], shared)
     lines = ArticleLines(path)
 
