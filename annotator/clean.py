@@ -35,7 +35,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, PrivateAttr, model_validator
 
-from annotator.config import IntRange, Pattern, StrictModel, Text, Unit, load_model, read_alias_file
+from annotator.config import IntRange, NumRange, Pattern, StrictModel, Text, Unit, load_model, read_alias_file
 from annotator.resources import config_file
 from annotator.schema import Article, RecordError
 
@@ -69,6 +69,7 @@ class Lines(StrictModel):
     drop_any_keywords: list[LinePattern]
     caption_patterns: list[LinePattern]
     teaser_headers: list[LinePattern]
+    teaser_title_case_share: NumRange(0.0, 1.0)
     read_more_patterns: list[LinePattern]
     end_markers: list[LinePattern]
 
@@ -218,6 +219,27 @@ def _is_headline_like(line: str, cfg: CleaningConfig) -> bool:
     return 0 < _n_words(line) <= cfg.lines.headline_max_words and not _SENTENCE_END.search(line)
 
 
+_WRAPPERS = "\"'“”‘’«»*_()[] "
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def _is_teaser_header(line: str, cfg: CleaningConfig) -> bool:
+    """A line opening a list of teasers ("Related:", "Read more"), also when quoted or starred (""Related:"")."""
+    return _matches(cfg.patterns["teaser_headers"], line.strip(_WRAPPERS), full=True)
+
+
+def _is_teaser(line: str, cfg: CleaningConfig) -> bool:
+    """A line in a list of teasers: headline-like, or a short line in title case even with a full stop ("Ana Roe
+    Wins Harbour Seat."), as some sites and archives end every headline."""
+    if _is_headline_like(line, cfg):
+        return True
+    words = _WORD.findall(line)
+    if not 0 < len(words) <= cfg.lines.headline_max_words:
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= cfg.lines.teaser_title_case_share * len(long_words)
+
+
 def _is_body(line: str, cfg: CleaningConfig) -> bool:
     return _n_words(line) >= cfg.lines.body_min_words and bool(_SENTENCE_END.search(line))
 
@@ -268,7 +290,7 @@ def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[int]:
             ended = True
             keep[i] = False
             continue
-        if _matches(cfg.patterns["teaser_headers"], line, full=True):
+        if _is_teaser_header(line, cfg):
             keep[i] = False
             in_teasers = True
             if _matches(cfg.patterns["read_more_patterns"], line, full=True):
@@ -278,7 +300,7 @@ def _clean_story(lines: list[str], cfg: CleaningConfig) -> list[int]:
                 if j >= 0 and _is_headline_like(lines[j], cfg):
                     keep[j] = False
             continue
-        if in_teasers and _is_headline_like(line, cfg):
+        if in_teasers and _is_teaser(line, cfg):
             keep[i] = False
             continue
         in_teasers = False

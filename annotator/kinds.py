@@ -35,6 +35,7 @@ DEFAULT_CONFIG = config_file("kinds.yaml")
 HEAD_NAME = "kind_head.safetensors"
 KINDS = ("information", "stance", "refusal")  # the head's classes; refusal becomes information + declined
 _WORD = re.compile(r"[a-z’']+")
+_AS = re.compile(r"\s*as\b")
 _NEGATION = re.compile(r"\b(not|n[’']t|never)\b")
 
 N_SIGNALS = 7
@@ -73,6 +74,7 @@ class KindConfig(StrictModel):
     refusal_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     irrealis_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     state_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
+    label_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     refusal_spread_cue_patterns: Annotated[list[Pattern], Field(min_length=1)]
     refusal_spread_blockers: Annotated[list[Pattern], Field(min_length=1)]
 
@@ -107,6 +109,10 @@ class KindConfig(StrictModel):
     @cached_property
     def state_cue(self) -> re.Pattern[str]:
         return _joined(self.state_cue_patterns)
+
+    @cached_property
+    def label_cue(self) -> re.Pattern[str]:
+        return _joined(self.label_cue_patterns)
 
     @cached_property
     def refusal_spread_cue(self) -> re.Pattern[str]:
@@ -255,6 +261,8 @@ def assign_kinds(
             kind = "refusal"  # "..., the office said it did not comment on speculation"; "X wouldn't say whether ..."
         elif kind == "information" and irrealis.match(cue.text):
             kind = "stance"  # "needs to tell", "would have to say": nothing was communicated
+        elif kind == "information" and _AS.match(text, cue.end) and cfg.label_cue.fullmatch(cue.text.strip()):
+            kind = "stance"  # "Kyle, referred to as the deadliest sniper": a label others give the source, not its words
         attribution.kind = "stance" if kind == "stance" else "information"
         attribution.declined = kind == "refusal"
     _spread_refusals(text, by_id, attributions, cfg)

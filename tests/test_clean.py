@@ -96,6 +96,15 @@ def test_related_story_list_and_author_box_are_dropped() -> None:
     assert cleaned.text == clean_text(STORY).text
 
 
+def test_a_quoted_teaser_header_and_title_case_teasers_with_full_stops_are_dropped() -> None:
+    """Some archives quote the header and end every headline with a full stop; title case still marks a teaser."""
+    page = STORY + '\n\n"Related:"\n\nHarbour Board Approves New Mooring Fees.\n\nFerry Timetable Changes From Monday.\n'
+    assert clean_text(page).text == clean_text(STORY).text
+    # a sentence after the header is not title case and stays
+    kept = STORY + '\n\n"Related:"\n\nThe ferry will run twice as often from Monday, the operator said.\n'
+    assert "the operator said" in clean_text(kept).text
+
+
 def test_sentences_that_mention_boilerplate_words_are_kept() -> None:
     story = STORY + "\n\nThe council said it would announce the new opening hours in its monthly newsletter and on its website, "
     story += "which residents can read more easily on their phones."

@@ -1,9 +1,11 @@
-"""Issue 10, ninth and tenth rounds: rules read on the new gold sets (train12d ... train12j) and on the first 215
-articles: negatives, poll shares and frames, issued documents, passive reports, bodies, epithets, named days, jobs in
-capitals, outlets' pieces. Every sentence is made up for the test."""
+"""Issue 10, ninth to eleventh rounds: rules read on the new gold sets (train12d ... train12j, train12m) and on the
+first 215 articles: negatives, poll shares and frames, issued documents, passive reports, bodies, epithets, named days,
+jobs in capitals, outlets' pieces, relatives of one surname, datelines, labels, refusals. Every sentence is made up for
+the test."""
 
 from __future__ import annotations
 
+from annotator.kinds import KindConfig, assign_kinds
 from annotator.schema import Attribution, Span
 from annotator.sources import analyze_sources, describe_span
 
@@ -177,9 +179,9 @@ def test_a_bare_title_epithet_re_describes_the_person_just_named() -> None:
     text = "Oskar Brandt told reporters the ferry would run. The reclusive shipping mogul said the fares would fall."
     sources = analyze_sources(story(text, ["Oskar Brandt", "The reclusive shipping mogul"]))
     assert [(s.name, len(s.mentions)) for s in sources] == [("Oskar Brandt", 2)]
-    # three words of its own are too many, and a word naming a side makes someone else (as "The militia leader" above)
-    text = "Oskar Brandt told reporters the ferry would run. The bearded reclusive shipping mogul said the fares would fall."
-    assert len(analyze_sources(story(text, ["Oskar Brandt", "The bearded reclusive shipping mogul"]))) == 2
+    # four words of its own are too many, and a word naming a side makes someone else (as "The militia leader" above)
+    text = "Oskar Brandt told reporters the ferry would run. The bearded reclusive old shipping mogul said the fares would fall."
+    assert len(analyze_sources(story(text, ["Oskar Brandt", "The bearded reclusive old shipping mogul"]))) == 2
 
 
 def test_a_document_of_a_named_day_is_the_one_named_before() -> None:
@@ -228,3 +230,59 @@ def test_leaders_and_members_are_described_roles_critics_stay_vague() -> None:
         "critics": "ANONYMOUS_VAGUE",
         "experts": "ANONYMOUS_VAGUE",
     }
+
+
+# -- eleventh round, read on train12m (short articles)
+
+
+def test_two_relatives_of_one_surname_stay_two_sources() -> None:
+    text = (
+        "Lena Ostrova said the ferry would run. Ostrova, the niece of harbour chief Marta Ostrova, said it on the radio. "
+        "Marta Ostrova said the fares would rise."
+    )
+    sources = analyze_sources(story(text, ["Lena Ostrova", "Ostrova, the niece of harbour chief Marta Ostrova,", "Marta Ostrova"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Lena Ostrova", 2), ("Marta Ostrova", 1)]
+    # the same person written with a word before her name, or with her initial, is still one source
+    for other in ("Harbour chief Lena Ostrova", "L. Ostrova"):
+        text = f"Lena Ostrova said the ferry would run. {other} said the fares would rise."
+        assert len(analyze_sources(story(text, ["Lena Ostrova", other]))) == 1, other
+
+
+def test_the_first_word_after_a_dateline_opens_a_sentence() -> None:
+    text = "PORT ALDEN, March 4 (AP) — Fans of the harbour team said the stadium plan was too costly."
+    (source,) = analyze_sources(story(text, ["Fans of the harbour team"]))
+    assert (source.type, source.count) == ("ANONYMOUS_DESCRIBED", None)
+
+
+def test_a_label_others_give_is_not_the_sources_word_and_a_withheld_figure_is_a_refusal() -> None:
+    text = "Brandt, referred to as the ferry king, sold his boats. The operator did not disclose the price, its owner said."
+    spans = [
+        Span("S1", 0, 6, "SOURCE", "Brandt"),
+        Span("C1", 8, 19, "CUE", "referred to"),
+        Span("S2", text.index("The operator"), text.index("The operator") + 12, "SOURCE", "The operator"),
+        Span("C2", text.index("did not disclose"), text.index("did not disclose") + 16, "CUE", "did not disclose"),
+    ]
+    atts = [Attribution("A1", "S1", "C1", []), Attribution("A2", "S2", "C2", [])]
+    assign_kinds(text, spans, atts, [], None, None, KindConfig.from_yaml())
+    assert [(a.kind, a.declined) for a in atts] == [("stance", False), ("information", True)]
+    # "what the mayor described as an attack" is the mayor's own word
+    text = "It was what Mayor Ruiz described as an attack on the port."
+    spans = [Span("S1", 12, 22, "SOURCE", "Mayor Ruiz"), Span("C1", 23, 32, "CUE", "described")]
+    atts = [Attribution("A1", "S1", "C1", [])]
+    assign_kinds(text, spans, atts, [], None, None, KindConfig.from_yaml())
+    assert atts[0].kind == "information"
+
+
+def test_a_shipping_magnate_is_the_person_just_named() -> None:
+    """A person noun the lexicon lacked ("magnate"), and three words of the epithet's own ("billionaire harbour
+    property"), as news shorthand for the person named just before."""
+    for epithet in ("The shipping magnate", "The billionaire harbour property magnate", "The ferry tycoon"):
+        text = f"Oskar Brandt told reporters the ferry would run. {epithet} said the fares would fall."
+        sources = analyze_sources(story(text, ["Oskar Brandt", epithet]))
+        assert [(s.name, len(s.mentions)) for s in sources] == [("Oskar Brandt", 2)], epithet
+
+
+def test_a_pronoun_finds_a_surname_the_text_gives_only_in_a_possessive() -> None:
+    text = "Ana Ruiz’s plan was debated. The film shows a Ruiz radio interview, in which she says the fares will fall."
+    (source,) = analyze_sources(story(text, ["she"], cue="says"))
+    assert (source.name, [m.text for m in source.mentions]) == ("Ruiz", ["Ruiz", "she"])

@@ -404,19 +404,32 @@ def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
         return False
     if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
         return False
-    for other in (_name_words(n, lex) for n in e.names()):
+    names = [_name_words(n, lex) for n in e.names()]
+    if any(_other_given_name(mine, other) for other in names):
+        return False  # "Hillary Clinton" is not the person "Chelsea Clinton ... Clinton" stands for
+    for other in names:
         if mine == other:
             return True
         if mine[-1] == other[-1]:
-            # same surname: first names, if both given, must agree (initials allowed)
-            if len(mine) > 1 and len(other) > 1 and not (mine[0] == other[0] or mine[0][:1] == other[0][:1] and (len(mine[0]) <= 2 or len(other[0]) <= 2)):
-                continue
             return True
         if len(mine) == 1 and mine[0] in other:
             return True
         if len(other) == 1 and other[0] in mine:
             return True
     return False
+
+
+def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Same surname, words before it on both sides, and none of them shared: another person of the family ("Chelsea
+    Clinton", "Hillary Clinton"). A shared word ("Rival Hillary Clinton", "Hillary Rodham Clinton") or an initial that
+    fits ("J. Roe", "Jane Roe") is the same person."""
+    if len(mine) < 2 or len(other) < 2 or mine[-1] != other[-1]:
+        return False
+    given, others = set(mine[:-1]), set(other[:-1])
+    if given & others:
+        return False
+    initials = {w[0] for w in given | others if len(w.rstrip(".")) == 1}
+    return not initials & {w[0] for w in given | others if len(w.rstrip(".")) > 1}
 
 
 def _misspelt_surname(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:

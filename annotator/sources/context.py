@@ -19,6 +19,10 @@ _SENTENCE_END = ".!?:;\n•·|"
 _BEFORE_NAME = re.compile(r"([\w.]+)\s+(?:[A-Z]\.\s+)?$")
 
 
+# A dateline opening a line: up to six capitalised words, numbers and an agency in brackets ("PORT ALDEN, March 4 (AP)").
+_DATELINE = re.compile(r"\s*(?:[A-Z][\w.'’-]*|\d{1,4}|\([A-Z][\w .'’-]{0,30}\))(?:,?\s+(?:[A-Z][\w.'’-]*|\d{1,4}|\([A-Z][\w .'’-]{0,30}\))){0,5},?")
+
+
 class _DocContext:
     """Per-text facts used to decide which capitalised words are names (computed once per text)."""
 
@@ -75,12 +79,16 @@ class _DocContext:
     def sentence_initial(self, offset: int) -> bool:
         i = offset - 1
         text = self.text
+        dash = False
         while i >= 0 and (text[i].isspace() or text[i] in _QUOTES_OPEN or text[i] in "—–-―"):
             if text[i] == "\n":
                 return True
+            dash = dash or text[i] in "—–-―"
             i -= 1
         if i > 0 and text[i] in ")]" and text[i - 1] in ".!?":
             return True  # "(Indiana law forbids it.) Sources said ...": a bracketed sentence ended before
+        if dash and _DATELINE.fullmatch(text[text.rfind("\n", 0, i) + 1 : i + 1]):
+            return True  # "PORT ALDEN, March 4 (AP) — Fans said ...": the story's first sentence starts after the dateline
         return i < 0 or text[i] in _SENTENCE_END or text[i] in "”\"’'" and i > 0 and text[i - 1] in ".!?,"
 
     @cached_property
