@@ -262,7 +262,7 @@ def assign_kinds(
         elif kind == "information" and irrealis.match(cue.text):
             kind = "stance"  # "needs to tell", "would have to say": nothing was communicated
         elif kind == "information" and _AS.match(text, cue.end) and cfg.label_cue.fullmatch(cue.text.strip()):
-            kind = "stance"  # "Kyle, referred to as the deadliest sniper": a label others give the source, not its words
+            kind = "stance"  # "Brandt, referred to as the ferry king": a label others give the source, not its words
         attribution.kind = "stance" if kind == "stance" else "information"
         attribution.declined = kind == "refusal"
     _spread_refusals(text, by_id, attributions, cfg)

@@ -406,7 +406,7 @@ def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
         return False
     names = [_name_words(n, lex) for n in e.names()]
     if any(_other_given_name(mine, other) for other in names):
-        return False  # "Hillary Clinton" is not the person "Chelsea Clinton ... Clinton" stands for
+        return False  # "Marta Ostrova" is not the person "Lena Ostrova ... Ostrova" stands for
     for other in names:
         if mine == other:
             return True
@@ -421,7 +421,7 @@ def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
 
 def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Same surname, words before it on both sides, and none of them shared: another person of the family ("Chelsea
-    Clinton", "Hillary Clinton"). A shared word ("Rival Hillary Clinton", "Hillary Rodham Clinton") or an initial that
+    Ostrova", "Marta Ostrova"). A shared word ("Rival Lena Ostrova", "Lena Maria Ostrova") or an initial that
     fits ("J. Roe", "Jane Roe") is the same person."""
     if len(mine) < 2 or len(other) < 2 or mine[-1] != other[-1]:
         return False

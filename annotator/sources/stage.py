@@ -293,7 +293,7 @@ def _surname_genders(text: str, lex: SourceLexicon) -> dict[str, set[str]]:
     for m in re.finditer(r"\b(?=([A-Z][a-z]+)\s+([A-Z][\w’'-]*))", text):  # overlapping: "President Donald Trump"
         gender = lex.first_names.get(m.group(1).lower())
         if gender is not None:
-            out.setdefault(re.sub(r"[’']s?$", "", m.group(2)), set()).add(gender)  # "Donald Trump’s plan": Trump
+            out.setdefault(re.sub(r"[’']s?$", "", m.group(2)), set()).add(gender)  # "Ana Ruiz’s plan": Ruiz
     return out
 
 
