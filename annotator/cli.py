@@ -332,6 +332,7 @@ def eval_sources(
     loading(f"model {model or 'shipped'}")
     pipeline = ScorePipeline.from_pretrained(model)
     have_polnear = polnear_dev.is_dir()
+    kind_labels, span_labels = (_checkout_file(p) for p in (kind_labels, span_labels))
     labels = read_kind_labels(kind_labels) if have_polnear and kind_labels is not None and kind_labels.is_file() else None
     metrics = evaluate_sources(pipeline, gold, labels, chosen or None)
     metrics["annotator_agreement"] = annotator_agreement(gold)
@@ -416,6 +417,15 @@ def calibrate(
             fail(str(exc))
         log(f"wrote calibrated scoring config to {out}")
     typer.echo(text)
+
+
+def _checkout_file(path: Path | None) -> Path | None:
+    """A relative data path as given, else under the checkout this package runs from (the labels ship with the
+    repository, not the wheel), so the command measures the same from any directory."""
+    if path is None or path.is_absolute() or path.is_file():
+        return path
+    in_checkout = Path(__file__).resolve().parent.parent / path
+    return in_checkout if in_checkout.is_file() else path
 
 
 def _format_sources(m: dict, with_errors: bool) -> str:

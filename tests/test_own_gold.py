@@ -103,3 +103,13 @@ def test_eval_sources_says_when_nothing_is_usable(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval-sources", "--gold", str(gold_dir), "--shared", str(tmp_path)])
     assert result.exit_code == 2
     assert "no usable gold article" in result.output and "nowhere.txt not found" in result.output
+
+
+def test_the_label_files_are_found_from_any_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kind and span-typing labels ship with the checkout: a relative default still finds them elsewhere."""
+    from annotator.cli import _checkout_file
+
+    monkeypatch.chdir(tmp_path)
+    found = _checkout_file(Path("data/attribution-kinds/dev.tsv"))
+    assert found is not None and found.is_absolute() and found.is_file()
+    assert _checkout_file(Path("no/such/labels.tsv")) == Path("no/such/labels.tsv")  # left as given: reported as absent
