@@ -123,7 +123,7 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
-    """The end-to-end measurement on our gold set of every information source in 246 real articles (measured after
+    """The end-to-end measurement on our gold set of every information source in 270 real articles (measured after
     the tenth round, 2-core AMD EPYC with AVX-512: tune + holdout P 0.904, R 0.915; fresh P 0.925, R 0.785; fresh2 P
     0.774, R 0.908; fresh3 P 0.820, R 0.877 (read; at its first measurement 0.728 / 0.700); train12 P 0.882, R 0.804
     (read; first 0.816 / 0.714); train12b P 0.833, R 0.909 (read; first 0.778 / 0.891); train12c P 0.754, R 0.793
@@ -132,12 +132,12 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     (read; first 0.917 / 0.830); train12h P 0.827, R 0.768 (read; first 0.778 / 0.750); train12i P 0.861, R 0.861
     (read; first 0.818 / 0.837); train12j P 0.804, R 0.881 (read; first 0.761 / 0.833); train12k P 0.871, R 0.914 and
     train12l P 0.714, R 0.833 (not read; the same at their first measurement); train12m P 0.773, R 0.809 (12 articles
-    of 100-149 words, read after the eleventh round; first 0.600 / 0.714); all 246 P 0.858, R 0.873, type 0.922, count
-    0.967; kind 0.937; docs/sources.md)."""
+    of 100-149 words, read after the eleventh round; first 0.600 / 0.714); train12n P 0.706, R 0.802 (24 rated articles,
+    not read); all 270 P 0.844, R 0.867, type 0.919, count 0.961; kind 0.937; docs/sources.md)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
-    assert metrics["articles"] == 246
+    assert metrics["articles"] == 270
     read = [metrics["by_split"][k] for k in ("tune", "holdout")]
     matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
     assert matched / pred >= 0.89 and matched / gold >= 0.90
@@ -159,6 +159,7 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
         "train12k": (0.85, 0.89),
         "train12l": (0.70, 0.80),
         "train12m": (0.75, 0.78),
+        "train12n": (0.68, 0.78),
     }
     for split, (precision, recall) in floors.items():
         measured = metrics["by_split"][split]
