@@ -420,7 +420,7 @@ def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
 
 
 def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
-    """Same surname, words before it on both sides, and none of them shared: another person of the family ("Chelsea
+    """Same surname, words before it on both sides, and none of them shared: another person of the family ("Lena
     Ostrova", "Marta Ostrova"). A shared word ("Rival Lena Ostrova", "Lena Maria Ostrova") or an initial that
     fits ("J. Roe", "Jane Roe") is the same person."""
     if len(mine) < 2 or len(other) < 2 or mine[-1] != other[-1]:

@@ -20,6 +20,7 @@ _BEFORE_NAME = re.compile(r"([\w.]+)\s+(?:[A-Z]\.\s+)?$")
 
 
 # A dateline opening a line: up to six capitalised words, numbers and an agency in brackets ("PORT ALDEN, March 4 (AP)").
+_DATELINE_CHARS = 80  # looked at before the dash: a longer run without a line break is no dateline (the regex fails on it)
 _DATELINE = re.compile(r"\s*(?:[A-Z][\w.'’-]*|\d{1,4}|\([A-Z][\w .'’-]{0,30}\))(?:,?\s+(?:[A-Z][\w.'’-]*|\d{1,4}|\([A-Z][\w .'’-]{0,30}\))){0,5},?")
 
 
@@ -87,7 +88,7 @@ class _DocContext:
             i -= 1
         if i > 0 and text[i] in ")]" and text[i - 1] in ".!?":
             return True  # "(Indiana law forbids it.) Sources said ...": a bracketed sentence ended before
-        if dash and _DATELINE.fullmatch(text[text.rfind("\n", 0, i) + 1 : i + 1]):
+        if dash and _DATELINE.fullmatch(text[text.rfind("\n", max(0, i - _DATELINE_CHARS), i) + 1 : i + 1]):
             return True  # "PORT ALDEN, March 4 (AP) — Fans said ...": the story's first sentence starts after the dateline
         return i < 0 or text[i] in _SENTENCE_END or text[i] in "”\"’'" and i > 0 and text[i - 1] in ".!?,"
 

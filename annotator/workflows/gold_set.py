@@ -147,15 +147,16 @@ def _source(s: Any, lines: ArticleLines, size: int) -> GoldSource:
     return GoldSource(s["type"], count, bool(s.get("secondhand")), [mention_range(m, lines, size) for m in mentions], str(s.get("name") or ""))
 
 
-def _record(obj: Any, articles: dict[str, tuple[str, Path, dict[str, str]]]) -> GoldArticle:
-    """One line of ``gold.jsonl`` -> its annotation; ``ValueError`` says what is wrong."""
+def _record(obj: Any, articles: dict[str, tuple[str, Path, dict[str, str]]], read: dict[Path, ArticleLines]) -> GoldArticle:
+    """One line of ``gold.jsonl`` -> its annotation; ``ValueError`` says what is wrong. ``read`` keeps each article
+    file once read (one per annotator otherwise)."""
     if not isinstance(obj, dict) or not isinstance(obj.get("article"), str):
         raise ValueError('a line must be an object with an "article" id')
     if obj["article"] not in articles:
         raise ValueError("the article is not in articles.tsv (or its file is missing)")
     split, path, meta = articles[obj["article"]]
     try:
-        lines = ArticleLines(path)
+        lines = read[path] if path in read else read.setdefault(path, ArticleLines(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"article file {path} cannot be read as UTF-8 text ({type(exc).__name__})") from None
     size = lines.starts[-1] + len(lines.lines[-1])
@@ -189,6 +190,7 @@ def load_gold(
     found: list[GoldProblem] = []
     articles = read_articles(articles_path, repo, shared, found)
     out: dict[str, list[GoldArticle]] = {}
+    read: dict[Path, ArticleLines] = {}
     with open(gold_path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -196,7 +198,7 @@ def load_gold(
             obj: Any = None
             try:
                 obj = json.loads(line)
-                article = _record(obj, articles)
+                article = _record(obj, articles, read)
             except ValueError as exc:  # json.JSONDecodeError is one
                 article_id = obj.get("article") if isinstance(obj, dict) and isinstance(obj.get("article"), str) else None
                 found.append(GoldProblem(f"{gold_path}:{n}", article_id, str(exc) if obj is not None else f"not JSON ({exc})"))
