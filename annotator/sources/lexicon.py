@@ -67,6 +67,7 @@ _WORD_LIST_KEYS = (
     "function_words",
     "surname_function_words",
     "trailing_time_words",
+    "trailing_period_words",
     "time_possessive_words",
     "job_title_words",
     "nobody_in_particular",
@@ -172,6 +173,8 @@ class Clustering(StrictModel):
 class Selection(StrictModel):
     unlinked_source_spans: Literal["keep", "drop"]
     unresolved_pronouns: Literal["keep", "drop"]
+    unresolved_descriptions: Literal["keep", "drop"]
+    person_noun_endings: WordList
     passive_auxiliaries: WordList
     recipient_participles: WordList
     passive_fillers: WordList
@@ -304,6 +307,7 @@ class SourceLexicon:
     epithet_new_words: int  # words of its own a bare title description may add when it joins the person just named
     keep_unlinked: bool  # a SOURCE span no attribution links to still makes a source
     keep_unresolved_pronouns: bool  # a source made only of pronouns that resolve to nothing is still listed
+    keep_unresolved_descriptions: bool  # a REFERENCE source with no person's head or pronoun is still listed
     describing_cues: frozenset[str]  # cue kinds that make unnamed people ANONYMOUS_DESCRIBED
     irregular_plurals: dict[str, str]
     title_roles: dict[str, str]  # title -> role word ("" for none)
@@ -378,7 +382,14 @@ class SourceLexicon:
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
         derived["poll_frames"] = [re.compile(x) for x in d.poll_frames]
         derived["poll_phrase"] = re.compile(d.poll_phrase)  # case matters: a capital letter opens a pollster's name
-        selection_words = ("passive_auxiliaries", "recipient_participles", "passive_fillers", "object_prepositions", "interviewer_labels")
+        selection_words = (
+            "passive_auxiliaries",
+            "recipient_participles",
+            "passive_fillers",
+            "object_prepositions",
+            "interviewer_labels",
+            "person_noun_endings",
+        )
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars
         selection["apposition_name_chars"] = sel.apposition_name_chars
@@ -413,6 +424,7 @@ class SourceLexicon:
             issuer_chars=cl.issuer_chars,
             epithet_new_words=cl.epithet_new_words,
             keep_unresolved_pronouns=sel.unresolved_pronouns == "keep",
+            keep_unresolved_descriptions=sel.unresolved_descriptions == "keep",
             keep_unlinked=sel.unlinked_source_spans == "keep",
             describing_cues=frozenset(sp.describing_cues),
             caseless_min_words=rd.caseless_min_words,

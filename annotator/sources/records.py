@@ -50,6 +50,22 @@ def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
     return ANONYMOUS_DESCRIBED
 
 
+def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
+    """A source left a REFERENCE whose mentions are descriptions of no person, group or news medium ("the outcome",
+    "the conversation") and no personal pronoun: nothing in the article tells a reader who spoke."""
+    if record_type != REFERENCE:
+        return False
+    w = lex.words
+    people = w["person_nouns"] | w["group_nouns"] | w["anonymous_synonyms"] | w["media_nouns"] | w["outlet_descriptors"] | w["outlet_title_words"]
+    endings = tuple(lex.selection["person_noun_endings"])
+    for m in e.mentions:
+        if m.pronoun == "person" or m.gender in ("m", "f"):
+            return False
+        if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or m.head.endswith(endings)):
+            return False
+    return True
+
+
 def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> Source:
     info = e.informative
     etype = e.type

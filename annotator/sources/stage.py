@@ -29,7 +29,7 @@ from annotator.sources.derived import (
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_ORGANIZATION, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
-from annotator.sources.records import _entity_record
+from annotator.sources.records import _entity_record, names_nobody
 from annotator.sources.selection import interviewer_label, object_of_preposition, passive_recipient, poll_share, refers
 
 
@@ -136,6 +136,8 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         if select and not lexicon.keep_unresolved_pronouns and all(m.pronoun for m in e.mentions):
             continue  # "which", "he", "I" that nothing earlier resolves: it names nobody a reader could weigh
         record = _entity_record(len(records) + 1, e, text, by_id, lexicon)
+        if select and not lexicon.keep_unresolved_descriptions and names_nobody(e, record.type, lexicon):
+            continue  # "the outcome", "the new project": a description nothing resolves names no one who spoke
         record.mentions = [m for m in record.mentions if m.span in keep]
         for m in record.mentions:
             if m.span in derived_how:
