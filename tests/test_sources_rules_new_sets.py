@@ -322,3 +322,69 @@ def test_a_period_after_a_name_is_not_part_of_it() -> None:
     # "this week" alone in a title stays: only a determiner and a period word are cut
     (source,) = analyze_sources(story("The Week said the fares would rise.", ["The Week"]))
     assert "Week" in source.name
+
+
+# -- twelfth round, read on train12n: the outlet's own staff, titles joined by "and", roles in apposition, an
+# irregular participle, a weekday, a person's platform, an act to come
+
+
+def _published_by(text: str, phrases: list[str], publisher: str, cue: str = "said"):
+    doc = story(text, phrases, cue=cue)
+    doc.article.meta["publisher"] = publisher
+    return doc
+
+
+def test_the_outlets_own_journalist_is_no_source() -> None:
+    text = "USA Today’s Ana Roe said the ferry was late. Roe said the fares would rise."
+    sources = analyze_sources(_published_by(text, ["USA Today’s Ana Roe", "Roe"], "USA Today"))
+    assert [(s.name, s.reporter) for s in sources] == [("Ana Roe", True)]  # listed as the outlet, not as a source
+    text = "USA Today Sports editor Ana Roe said the ferry was late."
+    assert [s.reporter for s in analyze_sources(_published_by(text, ["USA Today Sports editor Ana Roe"], "USA Today"))] == [True]
+    # someone who left the outlet, or a journalist of another outlet, is a source
+    text = "Former USA Today editor Ana Roe said the ferry was late."
+    assert [s.reporter for s in analyze_sources(_published_by(text, ["Former USA Today editor Ana Roe"], "USA Today"))] == [False]
+    text = "USA Today’s Ana Roe said the ferry was late."
+    assert [s.reporter for s in analyze_sources(_published_by(text, ["USA Today’s Ana Roe"], "Reuters"))] == [False]
+
+
+def test_titles_joined_by_and_before_one_name_are_one_person() -> None:
+    for phrase in ("Harbour FM Vice President and Managing Editor Ana Roe", "Harbour FM Vice President for news and talk Ana Roe"):
+        (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
+        assert (source.type, source.name, source.count) == ("NAMED_PERSON", "Ana Roe", 1), phrase
+    # two people named stay two
+    phrase = "Ed Moe and Harbour FM Managing Editor Ana Roe"
+    (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
+    assert source.count == 2
+
+
+def test_a_role_in_apposition_is_not_a_second_person() -> None:
+    phrase = "Ana Roe, Friends of the Harbour’s executive director,"
+    (source,) = analyze_sources(story(f"{phrase} said the pier was unsafe.", [phrase]))
+    assert (source.name, source.count) == ("Ana Roe", 1)
+    phrase = "Ana Roe, Ed Moe and Bo Lind"
+    assert analyze_sources(story(f"{phrase} said the pier was unsafe.", [phrase]))[0].count == 3
+
+
+def test_an_irregular_participle_ends_the_head() -> None:
+    phrase = "a regional Harbour Poll taken last week"
+    (source,) = analyze_sources(story(f"{phrase} showed the levy was unpopular.", [phrase], cue="showed"))
+    assert source.type == "DOCUMENT"
+
+
+def test_a_weekday_is_no_source() -> None:
+    assert not analyze_sources(story("Wednesday saw the council say the levy would rise.", ["Wednesday"], cue="say"))
+
+
+def test_a_persons_platform_is_their_own_post() -> None:
+    text = "Ed Moe said the pier was unsafe. Moe’s Facebook said the council had known for years."
+    sources = analyze_sources(story(text, ["Ed Moe", "Moe’s Facebook"]))
+    assert [(s.type, s.name, len(s.mentions)) for s in sources] == [("NAMED_PERSON", "Ed Moe", 2)]
+
+
+def test_an_act_to_come_tells_nothing_yet() -> None:
+    for cue in ("will discuss", "’ll share"):
+        text = f"Ana Roe{'' if cue.startswith('’') else ' '}{cue} her plans for the pier."
+        spans = [Span("S1", 0, 7, "SOURCE", "Ana Roe"), Span("C1", text.index(cue), text.index(cue) + len(cue), "CUE", cue)]
+        atts = [Attribution("A1", "S1", "C1", [])]
+        assign_kinds(text, spans, atts, [], None, None, KindConfig.from_yaml())
+        assert atts[0].kind == "stance", cue

@@ -68,6 +68,8 @@ _WORD_LIST_KEYS = (
     "surname_function_words",
     "trailing_time_words",
     "trailing_period_words",
+    "irregular_participles",
+    "platform_names",
     "time_possessive_words",
     "job_title_words",
     "nobody_in_particular",

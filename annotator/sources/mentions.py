@@ -169,6 +169,8 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
         result.affiliation = _party_from_parenthetical(paren_words, lex)
     if len(paren_words) == 1 and result.type == NAMED_ORGANIZATION and _ACRONYM.fullmatch(paren_words[0].text):
         result.acronym = paren_words[0].text.replace(".", "")
+    if result.type != DOCUMENT and toks[-1].low in lex.words["platform_names"] and any(t.poss for t in toks[:-1]):
+        result.type = DOCUMENT  # "Bush's Facebook": the person's own page, as "Bush's Facebook page" is
     if result.type == DOCUMENT and _time_possessive(toks, lex):
         result.definite = True  # "Monday’s poll", "last week’s report": the one the story named before, no owner
     elif result.type == DOCUMENT:
@@ -434,12 +436,13 @@ def _person_and_entourage(conj: list[list[Tok]], subs: list[_Part], lex: SourceL
 
 def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -> bool:
     """Roles joined by "and" before one name: the earlier conjuncts are bare singular role descriptions (no
-    determiner, no number) and the last one is a named person."""
+    determiner, no number) and the last one is a named person. A role may carry its employer's name ("Harbour FM
+    Vice President and Managing Editor Ana Roe"): its head is still a role word, not a surname."""
     if subs[-1].type != NAMED_PERSON or subs[-1].plural:
         return False
     for toks, sub in zip(conj[:-1], subs[:-1], strict=True):
         first = toks[0].low
-        if sub.type not in ANONYMOUS_TYPES or sub.plural or sub.head not in lex.words["person_nouns"]:
+        if sub.plural or sub.head not in lex.words["person_nouns"] or sub.type in (DOCUMENT, REFERENCE):
             return False
         if first in lex.words["definite_determiners"] or first in lex.words["possessive_determiners"] or first in lex.words["singular_determiners"]:
             return False
@@ -548,10 +551,12 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
 def _list_item(p: _Part, ptoks: list[Tok], first: _Part, lex: SourceLexicon) -> bool:
     """A comma part that continues a list of names ("France, Spain and Italy", "Jane Roe, Ann Poe"): a name of the
     first one's type, opening on a capital or a determiner. "of Springfield", "Va." after a person, or "dedicating
-    the National Museum" say where the person is from or what they did."""
+    the National Museum" say where the person is from or what they did, and a part whose head is a role ("Harbour
+    Watch's executive director") says what the person does."""
     lead = ptoks[0]
     determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"]
-    return p.named and not p.starts_appositive and p.type == first.type and (lead.cap or lead.low in determiners)
+    role = first.type == NAMED_PERSON and (p.head in lex.words["person_nouns"] or ptoks[-1].low in lex.words["person_nouns"])
+    return p.named and not p.starts_appositive and not role and p.type == first.type and (lead.cap or lead.low in determiners)
 
 
 def _finish(m: Mention, lex: SourceLexicon) -> Mention:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from annotator.schema import AnnotatedArticle
 from annotator.sources.context import _context, _DocContext
-from annotator.sources.lexicon import DOCUMENT, MEDIA_OUTLET, SourceLexicon
+from annotator.sources.lexicon import DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention
 from annotator.sources.outlet_names import _descriptor_match, _doc_outlet_at, _lexicon_outlet_at, described_outlets
 from annotator.sources.tokens import Tok, _strip_determiner
@@ -213,6 +213,17 @@ def meta_publisher(doc: AnnotatedArticle, lex: SourceLexicon) -> str | None:
     return lex.outlets.get(low) or lex.outlets.get(low.removeprefix("the ")) or name
 
 
+_FORMER = re.compile(r"\b(?:former|formerly|onetime|one-time|ex)\b", re.IGNORECASE)
+
+
+def _staff_of(text: str, m: Mention, start: int, outlets: Sequence[OutletMention], publisher: str | None) -> bool:
+    """The reporting outlet opens the person's span, after at most "the", and no "former" says they left: "The
+    Ledger's Ana Roe", "Ledger Metro editor Ana Roe" in the Ledger are its own journalists, not sources."""
+    start = min(start, m.start)
+    opening = [f for f in outlets if start <= f.start < m.end and text[start : f.start].strip().lower() in ("", "the")]
+    return bool(opening) and same_outlet(opening[0].name, publisher) and not _FORMER.search(text[start : m.end])
+
+
 def same_outlet(name: str | None, publisher: str | None) -> bool:
     """``name`` is the publisher, or a short form of it ("the Times" in The New York Times, "the Post")."""
     if not name or not publisher:
@@ -232,6 +243,7 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
         return given
     publisher = given or _dateline_outlet(doc, outlets) or reporting_outlet(outlets, described_outlets(ctx), ctx.lexicon.words["broadcast_outlets"])
     by_span = {m.span_id: m for m in mentions}
+    span_start = {s.id: s.start for s in doc.spans}  # a possessive may have been split off: "[The Ledger's] Ana Roe"
     spans = sorted(mentions, key=lambda m: m.start)
     for m in mentions:
         inside = [f for f in outlets if m.start <= f.start and f.end <= m.end]
@@ -239,6 +251,8 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
             m.reporter = True
         elif m.type == DOCUMENT and inside and all(same_outlet(f.name, publisher) for f in inside) and m.head in ctx.lexicon.words["own_work_nouns"]:
             m.reporter = True  # "A Ledger analysis of the filings" in the Ledger: the outlet's own reporting, not a source
+        elif m.type == NAMED_PERSON and _staff_of(text, m, span_start.get(m.span_id, m.start), outlets, publisher):
+            m.reporter = True  # "the Ledger's Ana Roe", "Ledger Metro editor Ana Roe" in the Ledger: its own journalist
         elif m.secondhand and publisher is not None:
             # the reporting outlet named inside a mention is not relaying: its own earlier report ("a Reuters
             # investigation last year"), someone who worked "at the Courier's request"

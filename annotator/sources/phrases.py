@@ -437,7 +437,7 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
         if low in lex.words["reflexives"] or (low.endswith("ly") and not t.proper and len(low) > 4 and not lex.is_common_word(low)):
             return j  # "the ad itself", "guidelines recently issued by ..."
         if (
-            _POSTMOD_PARTICIPLE.match(low)
+            (_POSTMOD_PARTICIPLE.match(low) or low in lex.words["irregular_participles"])
             and not t.proper
             and (
                 prev.low in lex.words["person_nouns"]

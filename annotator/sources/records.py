@@ -94,8 +94,9 @@ def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: S
         else:
             specificity = max(_anonymous_specificity(m, etype, lex) for m in e.mentions)
     relayed_by = next((m.relayed_by for m in e.mentions if m.relayed_by), None)
-    # the reporting outlet itself: every mention is one of its names or a pronoun standing for it
-    reporter = any(m.reporter for m in e.mentions) and all(m.reporter or m.pronoun for m in e.mentions)
+    # the reporting outlet itself (every mention is one of its names or a pronoun standing for it), or one of its
+    # journalists, who stays one when later named by surname alone ("O'Keefe")
+    reporter = any(m.reporter for m in e.mentions) and (etype == NAMED_PERSON or all(m.reporter or m.pronoun for m in e.mentions))
     return Source(
         id=f"src{n}",
         type=etype,

@@ -37,7 +37,7 @@ def object_of_preposition(text: str, start: int, lex: SourceLexicon) -> bool:
 
 def refers(m: Mention, lex: SourceLexicon) -> bool:
     """False for a mention that cannot denote a source: no referring word, a negative ("no evidence", "none of
-    the officials": ``selection.negated_opening``), or a bare singular common noun."""
+    the officials": ``selection.negated_opening``), only a day, or a bare singular common noun."""
     words = [w for w in _split_words(m.text) if w[0].isalnum()]
     if not words or lex.selection["negated_opening"].match(m.text):
         return False
@@ -47,6 +47,8 @@ def refers(m: Mention, lex: SourceLexicon) -> bool:
     fw = lex.words["function_words"] | lex.words["singular_determiners"] | lex.words["definite_determiners"]
     if all(w in fw for w in lows):
         return False  # "a", "the": the tagger stopped at the determiner
+    if all(w in fw or w in lex.words["trailing_time_words"] for w in lows):
+        return False  # "Wednesday", "on Monday": a day the tagger took for a name (months can be names: "May")
     return not _bare_singular_noun(m, words, lex)
 
 
