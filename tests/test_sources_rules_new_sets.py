@@ -355,6 +355,13 @@ def test_titles_joined_by_and_before_one_name_are_one_person() -> None:
     phrase = "Ed Moe and Harbour FM Managing Editor Ana Roe"
     (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
     assert source.count == 2
+    # read on train12o: a title taking "of" is a role too, unless a name closes it
+    phrase = "Former Minister of Ports and harbour board chair Ana Roe"
+    (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
+    assert (source.name, source.count) == ("Ana Roe", 1)
+    phrase = "Minister of Ports Ed Moe and harbour board chair Ana Roe"
+    (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
+    assert source.count == 2
 
 
 def test_a_role_in_apposition_is_not_a_second_person() -> None:
@@ -388,3 +395,20 @@ def test_an_act_to_come_tells_nothing_yet() -> None:
         atts = [Attribution("A1", "S1", "C1", [])]
         assign_kinds(text, spans, atts, [], None, None, KindConfig.from_yaml())
         assert atts[0].kind == "stance", cue
+
+
+# -- twelfth round, read on train12o: shares of a poll's respondents, "-ment" heads
+
+
+def test_shares_and_respondents_of_a_poll_are_its_data() -> None:
+    for phrase in ("About one in five", "Two of three", "About four out of 10 voters", "Some of those surveyed", "Most voters polled"):
+        text = f"The Harbour Poll was out. {phrase} said the levy was too high."
+        assert not analyze_sources(story(text, [phrase])), phrase
+    # a number after "of" that is an age or a family size is no share
+    for phrase in ("The mother of three", "A man at the age of 70"):
+        assert analyze_sources(story(f"{phrase} said the levy was too high.", [phrase])), phrase
+
+
+def test_a_ment_head_is_no_person() -> None:
+    text = "The harbour board met for two hours. The port establishment said the fares would rise."
+    assert not analyze_sources(story(text, ["The port establishment"]))

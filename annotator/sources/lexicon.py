@@ -99,6 +99,7 @@ _WORD_LIST_KEYS = (
     "reflexives",
     "head_end_words",
     "share_heads",
+    "respondent_participles",
     "majority_heads",
     "media_report_modifiers",
     "mass_media_heads",
@@ -177,6 +178,7 @@ class Selection(StrictModel):
     unresolved_pronouns: Literal["keep", "drop"]
     unresolved_descriptions: Literal["keep", "drop"]
     person_noun_endings: WordList
+    thing_noun_endings: WordList
     passive_auxiliaries: WordList
     recipient_participles: WordList
     passive_fillers: WordList
@@ -391,6 +393,7 @@ class SourceLexicon:
             "object_prepositions",
             "interviewer_labels",
             "person_noun_endings",
+            "thing_noun_endings",
         )
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars

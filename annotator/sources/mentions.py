@@ -442,13 +442,23 @@ def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -
         return False
     for toks, sub in zip(conj[:-1], subs[:-1], strict=True):
         first = toks[0].low
-        if sub.plural or sub.head not in lex.words["person_nouns"] or sub.type in (DOCUMENT, REFERENCE):
+        if sub.plural or not _role_words(toks, sub.head, lex) or sub.type in (DOCUMENT, REFERENCE):
             return False
         if first in lex.words["definite_determiners"] or first in lex.words["possessive_determiners"] or first in lex.words["singular_determiners"]:
             return False
         if first in lex.words["plural_quantifiers"] or first in lex.number_words or first.isdigit():
             return False
     return True
+
+
+def _role_words(toks: list[Tok], head: str, lex: SourceLexicon) -> bool:
+    """A capitalised role with no name: its head is a title or role word ("Harbour FM Vice President"), or the
+    object of a title's "of" closing it ("Former Secretary of State"). "Senator Smith" and "Secretary of State John
+    Kerry" end on a name."""
+    roles = lex.words["person_nouns"] | set(lex.titles)
+    if head in roles:
+        return True
+    return len(toks) >= 3 and toks[-2].low == "of" and toks[-3].low in roles
 
 
 def _split_conjuncts(toks: list[Tok], lex: SourceLexicon) -> list[list[Tok]]:

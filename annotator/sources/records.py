@@ -57,11 +57,12 @@ def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
         return False
     w = lex.words
     people = w["person_nouns"] | w["group_nouns"] | w["anonymous_synonyms"] | w["media_nouns"] | w["outlet_descriptors"] | w["outlet_title_words"]
-    endings = tuple(lex.selection["person_noun_endings"])
+    endings, things = tuple(lex.selection["person_noun_endings"]), tuple(lex.selection["thing_noun_endings"])
     for m in e.mentions:
         if m.pronoun == "person" or m.gender in ("m", "f"):
             return False
-        if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or m.head.endswith(endings)):
+        agent = m.head.endswith(endings) and not m.head.endswith(things)
+        if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or agent):
             return False
     return True
 

@@ -106,13 +106,19 @@ def interviewer_label(text: str, m: Mention, lex: SourceLexicon) -> bool:
     return not text[line_start : m.start].strip(' \t"“*-') and text[m.end : m.end + 3].lstrip(" *").startswith(":")
 
 
-_SHARE_OF_TEN = re.compile(r"\b(?:\w+|\d+)\s+(?:of|in)\s+(?:10|ten)\b", re.IGNORECASE)
+_SMALL_NUMBER = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_SHARE_OF_TEN = re.compile(rf"\b{_SMALL_NUMBER}\s+(?:out\s+of|of|in)\s+{_SMALL_NUMBER}\b(?!\s+of\b)", re.IGNORECASE)
 
 
 def poll_share(m: Mention, lex: SourceLexicon) -> bool:
-    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters", "42% of Ohioans", "a majority of likely
-    voters": a share of a poll's respondents (``words.share_heads``, "N of/in 10", or a share opening the phrase:
+    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters", "about one in five", "42% of Ohioans", "a
+    majority of likely voters", "some of those surveyed": a share of a poll's respondents (``words.share_heads``,
+    ``words.respondent_participles``, "N of/in M", or a share opening the phrase:
     ``selection.poll_share_opening``) is the poll's data, not a source of its own."""
     if m.pronoun:
         return False
-    return m.head in lex.words["share_heads"] or bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))
+    words = _split_words(m.text)
+    unnamed = m.type in ANONYMOUS_TYPES or m.type == REFERENCE  # "Ana Roe, who was among those polled" is named
+    if m.head in lex.words["share_heads"] or (unnamed and words and words[-1].lower() in lex.words["respondent_participles"]):
+        return True  # "46 percent", "some of those surveyed", "voters polled"
+    return bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))
