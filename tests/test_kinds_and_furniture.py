@@ -123,17 +123,13 @@ def test_label_studio_shows_and_returns_the_kind() -> None:
 
 
 def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
-    """The end-to-end measurement on our gold set of every information source in 270 real articles (measured after
-    the tenth round, 2-core AMD EPYC with AVX-512: tune + holdout P 0.904, R 0.915; fresh P 0.925, R 0.785; fresh2 P
-    0.774, R 0.908; fresh3 P 0.820, R 0.877 (read; at its first measurement 0.728 / 0.700); train12 P 0.882, R 0.804
-    (read; first 0.816 / 0.714); train12b P 0.833, R 0.909 (read; first 0.778 / 0.891); train12c P 0.754, R 0.793
-    (read; first 0.682 / 0.776); train12d P 0.863, R 0.830 (read; first 0.804 / 0.774); train12e P 0.781, R 0.877
-    (read; first 0.758 / 0.877); train12f P 0.911, R 0.864 (read; first 0.873 / 0.814); train12g P 0.978, R 0.849
-    (read; first 0.917 / 0.830); train12h P 0.827, R 0.768 (read; first 0.778 / 0.750); train12i P 0.861, R 0.861
-    (read; first 0.818 / 0.837); train12j P 0.804, R 0.881 (read; first 0.761 / 0.833); train12k P 0.871, R 0.914 and
-    train12l P 0.714, R 0.833 (not read; the same at their first measurement); train12m P 0.773, R 0.809 (12 articles
-    of 100-149 words, read after the eleventh round; first 0.600 / 0.714); train12n P 0.706, R 0.802 (24 rated articles,
-    not read); all 270 P 0.844, R 0.867, type 0.919, count 0.961; kind 0.937; docs/sources.md)."""
+    """The end-to-end measurement on our gold set of every information source in 318 real articles (measured after
+    the twelfth round, 2-core AMD EPYC with AVX-512: tune + holdout P 0.906, R 0.912; fresh P 0.925, R 0.785; fresh2 P
+    0.774, R 0.908; fresh3 P 0.819, R 0.869; train12 to train12j and train12m read after their first measurements
+    (docs/sources.md has each figure); train12k P 0.892, R 0.914 and train12l P 0.789, R 0.833 (not read); train12n P
+    0.763, R 0.794 (read in the twelfth round; first 0.706 / 0.802); train12o P 0.828, R 0.856 (read; first 0.795 /
+    0.856); train12p P 0.823, R 0.856 (not read; first 0.817 / 0.856); all 318 P 0.852, R 0.864, type 0.925, count
+    0.963; kind 0.937)."""
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
