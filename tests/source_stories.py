@@ -18,3 +18,10 @@ def story(text: str, sources: list[str], cue: str = "said") -> AnnotatedArticle:
         attributions.append(Attribution(f"A{i}", f"S{i}", f"C{i}", []))
         pos = start + len(phrase)
     return AnnotatedArticle(Article("t1", text), spans, attributions)
+
+
+def published_by(text: str, phrases: list[str], publisher: str, cue: str = "said") -> AnnotatedArticle:
+    """``story`` with the publisher the input names (``article.meta["publisher"]``)."""
+    doc = story(text, phrases, cue=cue)
+    doc.article.meta["publisher"] = publisher
+    return doc

@@ -9,7 +9,7 @@ from annotator.kinds import KindConfig, KindHead, assign_kinds
 from annotator.schema import Attribution, Span
 from annotator.sources import SourceLexicon, analyze_sources, describe_span
 
-from .source_stories import story
+from .source_stories import published_by, story
 
 LEX = SourceLexicon.default()
 
@@ -252,18 +252,12 @@ def test_two_documents_joined_by_and_are_two_sources() -> None:
     assert len(sources) == 2 and all(s.type == "DOCUMENT" for s in sources)
 
 
-def _published_by(text: str, phrases: list[str], publisher: str, cue: str = "said"):
-    doc = story(text, phrases, cue=cue)
-    doc.article.meta["publisher"] = publisher
-    return doc
-
-
 def test_the_publishers_own_analysis_is_its_reporting_but_what_it_studied_is_a_source() -> None:
     text = "A USA Today analysis of newly filed tax records showed the fund shrank."
-    doc = _published_by(text, ["A USA Today analysis of newly filed tax records"], "USA Today", cue="showed")
+    doc = published_by(text, ["A USA Today analysis of newly filed tax records"], "USA Today", cue="showed")
     assert [(s.type, s.name, s.reporter) for s in analyze_sources(doc)] == [("DOCUMENT", "newly filed tax records", False)]
     text = "A USA Today analysis of the city's donors showed the fund shrank."
-    doc = _published_by(text, ["A USA Today analysis of the city's donors"], "USA Today", cue="showed")
+    doc = published_by(text, ["A USA Today analysis of the city's donors"], "USA Today", cue="showed")
     assert [s.reporter for s in analyze_sources(doc)] == [True]  # listed as the reporting outlet, not as a source
     # without a publisher the same analysis is another outlet's work, a source
     assert [s.reporter for s in analyze_sources(story(text, ["A USA Today analysis of the city's donors"], cue="showed"))] == [False]
@@ -606,7 +600,7 @@ def test_a_contender_and_former_role_before_a_name_is_that_person() -> None:
 
 def test_an_outlets_earlier_name_is_still_the_reporting_outlet() -> None:
     text = "As reported by Western Journalism, the harbour board said the ferry would stop."
-    doc = _published_by(text, ["Western Journalism", "the harbour board"], "Western Journal", cue="said")
+    doc = published_by(text, ["Western Journalism", "the harbour board"], "Western Journal", cue="said")
     doc.attributions[0].cue = doc.attributions[1].cue
     assert [s.name for s in analyze_sources(doc) if not s.reporter] == ["harbour board"]
 

@@ -9,7 +9,7 @@ from annotator.kinds import KindConfig, assign_kinds
 from annotator.schema import Attribution, Span
 from annotator.sources import analyze_sources, describe_span
 
-from .source_stories import story
+from .source_stories import published_by, story
 
 
 def _mention(text: str):
@@ -328,27 +328,21 @@ def test_a_period_after_a_name_is_not_part_of_it() -> None:
 # irregular participle, a weekday, a person's platform, an act to come
 
 
-def _published_by(text: str, phrases: list[str], publisher: str, cue: str = "said"):
-    doc = story(text, phrases, cue=cue)
-    doc.article.meta["publisher"] = publisher
-    return doc
-
-
 def test_the_outlets_own_journalist_is_no_source() -> None:
     text = "USA Today’s Ana Roe said the ferry was late. Roe said the fares would rise."
-    sources = analyze_sources(_published_by(text, ["USA Today’s Ana Roe", "Roe"], "USA Today"))
+    sources = analyze_sources(published_by(text, ["USA Today’s Ana Roe", "Roe"], "USA Today"))
     assert [(s.name, s.reporter) for s in sources] == [("Ana Roe", True)]  # listed as the outlet, not as a source
     text = "USA Today Sports editor Ana Roe said the ferry was late."
-    assert [s.reporter for s in analyze_sources(_published_by(text, ["USA Today Sports editor Ana Roe"], "USA Today"))] == [True]
+    assert [s.reporter for s in analyze_sources(published_by(text, ["USA Today Sports editor Ana Roe"], "USA Today"))] == [True]
     # someone who left the outlet, or a journalist of another outlet, is a source
     text = "Former USA Today editor Ana Roe said the ferry was late."
-    assert [s.reporter for s in analyze_sources(_published_by(text, ["Former USA Today editor Ana Roe"], "USA Today"))] == [False]
+    assert [s.reporter for s in analyze_sources(published_by(text, ["Former USA Today editor Ana Roe"], "USA Today"))] == [False]
     text = "USA Today’s Ana Roe said the ferry was late."
-    assert [s.reporter for s in analyze_sources(_published_by(text, ["USA Today’s Ana Roe"], "Reuters"))] == [False]
+    assert [s.reporter for s in analyze_sources(published_by(text, ["USA Today’s Ana Roe"], "Reuters"))] == [False]
 
 
 def test_titles_joined_by_and_before_one_name_are_one_person() -> None:
-    for phrase in ("Harbour FM Vice President and Managing Editor Ana Roe", "Harbour FM Vice President for news and talk Ana Roe"):
+    for phrase in ("Harbour FM Vice President and Managing Editor Ana Roe", "Harbour FM Vice President for sport and culture Ana Roe"):
         (source,) = analyze_sources(story(f"{phrase} said the station would close.", [phrase]))
         assert (source.type, source.name, source.count) == ("NAMED_PERSON", "Ana Roe", 1), phrase
     # two people named stay two
@@ -401,7 +395,7 @@ def test_an_act_to_come_tells_nothing_yet() -> None:
 
 
 def test_shares_and_respondents_of_a_poll_are_its_data() -> None:
-    for phrase in ("About one in five", "Two of three", "About four out of 10 voters", "Some of those surveyed", "Most voters polled"):
+    for phrase in ("About one in five", "Two of three", "About three out of 10 renters", "Some of those surveyed", "Most voters polled"):
         text = f"The Harbour Poll was out. {phrase} said the levy was too high."
         assert not analyze_sources(story(text, [phrase])), phrase
     # a number after "of" that is an age or a family size is no share

@@ -170,7 +170,7 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     if len(paren_words) == 1 and result.type == NAMED_ORGANIZATION and _ACRONYM.fullmatch(paren_words[0].text):
         result.acronym = paren_words[0].text.replace(".", "")
     if result.type != DOCUMENT and toks[-1].low in lex.words["platform_names"] and any(t.poss for t in toks[:-1]):
-        result.type = DOCUMENT  # "Bush's Facebook": the person's own page, as "Bush's Facebook page" is
+        result.type = DOCUMENT  # "Roe's Facebook": the person's own page, as "Roe's Facebook page" is
     if result.type == DOCUMENT and _time_possessive(toks, lex):
         result.definite = True  # "Monday’s poll", "last week’s report": the one the story named before, no owner
     elif result.type == DOCUMENT:
@@ -453,8 +453,8 @@ def _title_chain(conj: list[list[Tok]], subs: list[_Part], lex: SourceLexicon) -
 
 def _role_words(toks: list[Tok], head: str, lex: SourceLexicon) -> bool:
     """A capitalised role with no name: its head is a title or role word ("Harbour FM Vice President"), or the
-    object of a title's "of" closing it ("Former Secretary of State"). "Senator Smith" and "Secretary of State John
-    Kerry" end on a name."""
+    object of a title's "of" closing it ("Former Minister of Ports"). "Senator Smith" and "Minister of Ports Ed
+    Moe" end on a name."""
     roles = lex.words["person_nouns"] | set(lex.titles)
     if head in roles:
         return True

@@ -111,14 +111,14 @@ _SHARE_OF_TEN = re.compile(rf"\b{_SMALL_NUMBER}\s+(?:out\s+of|of|in)\s+{_SMALL_N
 
 
 def poll_share(m: Mention, lex: SourceLexicon) -> bool:
-    """ "46 percent said", "another 19 percent", "nearly eight of 10 voters", "about one in five", "42% of Ohioans", "a
+    """ "46 percent said", "another 19 percent", "nearly eight of 10 renters", "about one in five", "42% of Ohioans", "a
     majority of likely voters", "some of those surveyed": a share of a poll's respondents (``words.share_heads``,
     ``words.respondent_participles``, "N of/in M", or a share opening the phrase:
     ``selection.poll_share_opening``) is the poll's data, not a source of its own."""
     if m.pronoun:
         return False
     words = _split_words(m.text)
-    unnamed = m.type in ANONYMOUS_TYPES or m.type == REFERENCE  # "Ana Roe, who was among those polled" is named
+    unnamed = m.type in ANONYMOUS_TYPES or m.type == REFERENCE  # "Ana Roe, a renter polled" is named
     if m.head in lex.words["share_heads"] or (unnamed and words and words[-1].lower() in lex.words["respondent_participles"]):
         return True  # "46 percent", "some of those surveyed", "voters polled"
     return bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))
