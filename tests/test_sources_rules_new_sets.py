@@ -364,6 +364,10 @@ def test_a_role_in_apposition_is_not_a_second_person() -> None:
     assert (source.name, source.count) == ("Ana Roe", 1)
     phrase = "Ana Roe, Ed Moe and Bo Lind"
     assert analyze_sources(story(f"{phrase} said the pier was unsafe.", [phrase]))[0].count == 3
+    # read on train12p: a title opening the part with "of" ("President of ...") is a role too
+    phrase = "Ana Roe, President of Lumen Worldwide,"
+    (source,) = analyze_sources(story(f"{phrase} said the pier was unsafe. Roe said it would close.", [phrase, "Roe"]))
+    assert (source.name, source.count, len(source.mentions)) == ("Ana Roe", 1, 2)
 
 
 def test_an_irregular_participle_ends_the_head() -> None:
@@ -406,3 +410,13 @@ def test_shares_and_respondents_of_a_poll_are_its_data() -> None:
 def test_a_ment_head_is_no_person() -> None:
     text = "The harbour board met for two hours. The port establishment said the fares would rise."
     assert not analyze_sources(story(text, ["The port establishment"]))
+
+
+def test_a_fraction_is_a_polls_data_only_after_a_poll() -> None:
+    """Read on train12p: "nearly a third" after a survey is a share of its respondents (``fraction_share_opening``);
+    with no poll named before it, "half of the councillors" is a group that speaks."""
+    for phrase in ("Nearly a third", "Just shy of half", "More than two-thirds of renters"):
+        text = f"The Harbour Survey asked 900 renters about the levy. {phrase} said it was too high."
+        assert not analyze_sources(story(text, [phrase])), phrase
+    text = "The council met on Monday. Half of the councillors said the levy was too high."
+    assert analyze_sources(story(text, ["Half of the councillors"]))

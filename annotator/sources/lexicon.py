@@ -186,6 +186,8 @@ class Selection(StrictModel):
     apposition_name_chars: Chars
     object_prepositions: WordList
     poll_share_opening: Pattern
+    fraction_share_opening: Pattern
+    fraction_poll_chars: Chars
     negated_opening: Pattern
     interviewer_labels: WordList
 
@@ -399,6 +401,8 @@ class SourceLexicon:
         selection["passive_gap_chars"] = sel.passive_gap_chars
         selection["apposition_name_chars"] = sel.apposition_name_chars
         selection["poll_share_opening"] = re.compile(sel.poll_share_opening, re.IGNORECASE)
+        selection["fraction_share_opening"] = re.compile(sel.fraction_share_opening, re.IGNORECASE)
+        selection["fraction_poll_chars"] = sel.fraction_poll_chars
         selection["negated_opening"] = re.compile(sel.negated_opening, re.IGNORECASE)
         outlet_roles = {k: tuple(re.compile(x, re.IGNORECASE) for x in getattr(cfg.outlet_roles, k)) for k in _OUTLET_ROLE_KEYS}
         return cls(

@@ -562,10 +562,12 @@ def _list_item(p: _Part, ptoks: list[Tok], first: _Part, lex: SourceLexicon) -> 
     """A comma part that continues a list of names ("France, Spain and Italy", "Jane Roe, Ann Poe"): a name of the
     first one's type, opening on a capital or a determiner. "of Springfield", "Va." after a person, or "dedicating
     the National Museum" say where the person is from or what they did, and a part whose head is a role ("Harbour
-    Watch's executive director") says what the person does."""
+    Watch's executive director", "Director of Harbour Watch") says what the person does."""
     lead = ptoks[0]
     determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"]
-    role = first.type == NAMED_PERSON and (p.head in lex.words["person_nouns"] or ptoks[-1].low in lex.words["person_nouns"])
+    roles = lex.words["person_nouns"] | set(lex.titles)
+    opens_role = len(ptoks) > 1 and ptoks[0].low in roles and ptoks[1].low in ("of", "for", "at")  # "President of X"
+    role = first.type == NAMED_PERSON and (p.head in lex.words["person_nouns"] or ptoks[-1].low in lex.words["person_nouns"] or opens_role)
     return p.named and not p.starts_appositive and not role and p.type == first.type and (lead.cap or lead.low in determiners)
 
 

@@ -122,3 +122,14 @@ def poll_share(m: Mention, lex: SourceLexicon) -> bool:
     if m.head in lex.words["share_heads"] or (unnamed and words and words[-1].lower() in lex.words["respondent_participles"]):
         return True  # "46 percent", "some of those surveyed", "voters polled"
     return bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))
+
+
+_POLL_WORD = re.compile(r"\b(?:polls?|polling|surveys?)\b", re.IGNORECASE)
+
+
+def fraction_share(text: str, m: Mention, lex: SourceLexicon) -> bool:
+    """ "Nearly a third", "just shy of half": a fraction of a poll's respondents when a poll or survey was named just
+    before (``selection.fraction_share_opening``, ``fraction_poll_chars``); elsewhere a fraction of a group speaks."""
+    if m.pronoun or not lex.selection["fraction_share_opening"].match(m.text):
+        return False
+    return bool(_POLL_WORD.search(text, max(0, m.start - lex.selection["fraction_poll_chars"]), m.start))

@@ -30,7 +30,7 @@ from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCU
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
 from annotator.sources.records import _entity_record, names_nobody
-from annotator.sources.selection import interviewer_label, object_of_preposition, passive_recipient, poll_share, refers
+from annotator.sources.selection import fraction_share, interviewer_label, object_of_preposition, passive_recipient, poll_share, refers
 
 
 def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]:
@@ -113,7 +113,11 @@ def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None,
         keep -= {
             m.span_id
             for m in mentions
-            if not refers(m, lexicon) or object_of_preposition(text, m.start, lexicon) or poll_share(m, lexicon) or interviewer_label(text, m, lexicon)
+            if not refers(m, lexicon)
+            or object_of_preposition(text, m.start, lexicon)
+            or poll_share(m, lexicon)
+            or fraction_share(text, m, lexicon)
+            or interviewer_label(text, m, lexicon)
         }
     for m in mentions:
         whole = part_of.get(m.span_id)
