@@ -133,8 +133,9 @@ def _in_capitals(text: str) -> bool:
 
 
 def _caps_subhead(line: str, max_words: int) -> bool:
-    """A sub-heading inside the body: a short line in capitals only, with no sentence ending."""
-    return _in_capitals(line) and _n_words(line) <= max_words and not _SENTENCE_END.search(line)
+    """A sub-heading inside the body: a short line in capitals only, with no sentence ending other than one full
+    stop (corpora split into sentences end every line with one: "REGIONAL WORRIES.")."""
+    return _in_capitals(line) and _n_words(line) <= max_words and not _SENTENCE_END.search(line.rstrip().removesuffix("."))
 
 
 _RUN_IN = re.compile(r"^(\S+(?:\s+\S+)+?)\s+[—–]\s")

@@ -88,6 +88,15 @@ def test_a_short_line_after_the_title_is_a_deck_not_the_lede() -> None:
     assert [f.kind for f in find_furniture(f"Maternity ward to close\n\n{lede}\n\n{deck}")] == ["title"]
 
 
+def test_a_capitals_sub_heading_may_end_with_one_full_stop() -> None:
+    """Corpora split into sentences end every line with a full stop ("HARBOUR WORRIES."): still a sub-heading."""
+    body = "The regional health board voted on Tuesday to close the ward, its chair said after the meeting."
+    for heading, expected in (("HARBOUR WORRIES.", True), ("HARBOUR WORRIES", True), ("WHY NOW?", False)):
+        text = f"Maternity ward to close\n\n{body}\n\n{heading}\n\n{body}"
+        kinds = [(f.kind, text[f.start : f.end]) for f in find_furniture(text)]
+        assert (("subhead", heading) in kinds) is expected, heading
+
+
 def test_methodology_groups_and_cited_sources_are_sources(pipeline) -> None:
     (record,) = pipeline.score_texts([(EXAMPLES / "port-strike-counted-sources.txt").read_text(encoding="utf-8")])
     derived = {m["text"]: m["derived"] for s in record["sources"] for m in s["mentions"] if m.get("derived")}

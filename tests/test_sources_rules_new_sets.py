@@ -420,3 +420,10 @@ def test_a_fraction_is_a_polls_data_only_after_a_poll() -> None:
         assert not analyze_sources(story(text, [phrase])), phrase
     text = "The council met on Monday. Half of the councillors said the levy was too high."
     assert analyze_sources(story(text, ["Half of the councillors"]))
+
+
+def test_a_sentence_adverb_is_not_part_of_the_name() -> None:
+    """Read on train12q: "Roe however" is Roe, who then joins the Ana Roe named before."""
+    text = "Ana Roe said the pier was unsafe. Roe however said it would stay open."
+    (source,) = analyze_sources(story(text, ["Ana Roe", "Roe however"]))
+    assert (source.name, len(source.mentions)) == ("Ana Roe", 2)

@@ -68,6 +68,7 @@ _WORD_LIST_KEYS = (
     "surname_function_words",
     "trailing_time_words",
     "trailing_period_words",
+    "trailing_adverbs",
     "irregular_participles",
     "platform_names",
     "time_possessive_words",

@@ -98,6 +98,7 @@ _RELATIVE_CLAUSE = re.compile(r"(who|which)\s+(?:has|have|had|is|was|were|are)\s
 _RELATIVE_TAIL = re.compile(r"(?<!\bof),?\s+(?:who|whom|which|that)\s*$")  # not "many of whom"
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,8}")
 _TRAILING_TIME = re.compile(r",?\s+(?:(?:on|late|early|earlier|last)\s+)?(?P<word>[A-Za-z]+)\s*$")
+_TRAILING_WORD = re.compile(r",?\s+(?P<word>[A-Za-z]+),?\s*$")
 _TRAILING_PERIOD = re.compile(r",?\s+(?:(?:earlier|later|late|early)\s+)?(?:this|last|next)\s+(?P<word>[A-Za-z]+)\s*$")
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]{1,5}")
 _AMONG_OTHERS = re.compile(r",?\s+(?:among|and|with)\s+(?:many\s+|several\s+|some\s+)?others\s*$")
@@ -127,6 +128,9 @@ def _analyse(text: str, start: int, end: int, span_id: str, ctx: _DocContext) ->
     period = _TRAILING_PERIOD.search(text, start, end)
     if period and period.start() > start and period.group("word").lower() in lex.words["trailing_period_words"]:
         end = period.start()  # "the regional council last week": the period is not part of the name either
+    adverb = _TRAILING_WORD.search(text, start, end)
+    if adverb and adverb.start() > start and adverb.group("word").lower() in lex.words["trailing_adverbs"]:
+        end = adverb.start()  # "Roe, however," / "Roe too": a sentence adverb the tagger kept is not part of the name
     others = _AMONG_OTHERS.search(text, start, end)
     if others and others.start() > start and " and " in text[start : others.start()]:
         end = others.start()  # "Jeb Bush and Hillary Clinton, among others": the people named are who is cited
