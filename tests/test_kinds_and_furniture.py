@@ -142,7 +142,7 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
     result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--json"])
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output[result.output.index("{") :])
-    assert metrics["articles"] == 342
+    assert metrics["articles"] == 366
     read = [metrics["by_split"][k] for k in ("tune", "holdout")]
     matched, pred, gold = (sum(s[k] for s in read) for k in ("matched", "predicted", "gold"))
     assert matched / pred >= 0.89 and matched / gold >= 0.90
@@ -167,7 +167,8 @@ def test_eval_sources_keeps_its_floor(shared_dir: Path, tagger) -> None:
         "train12n": (0.68, 0.78),
         "train12o": (0.77, 0.83),
         "train12p": (0.79, 0.83),
-        "train12q": (0.77, 0.74),
+        "train12q": (0.78, 0.74),
+        "train12r": (0.72, 0.81),
     }
     for split, (precision, recall) in floors.items():
         measured = metrics["by_split"][split]
