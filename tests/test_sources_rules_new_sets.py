@@ -305,6 +305,14 @@ def test_a_description_that_names_nobody_is_no_source() -> None:
         assert [s.mentions[0].text for s in sources] == [phrase], phrase
 
 
+def test_a_description_of_people_or_of_a_document_stays_a_source() -> None:
+    """Numbers, "those ...", capitalised heads, "-man" heads, sides and towns are people or bodies; an inquiry and a
+    notice are documents: none of them is dropped as naming nobody."""
+    for phrase in ("The two", "Those close to her", "The Harbourites", "The cameraman", "Both sides", "The town", "The inquiry", "The notice"):
+        text = f"The harbour board met for two hours. {phrase} said the fares would rise."
+        assert analyze_sources(story(text, [phrase])), phrase
+
+
 def test_unresolved_descriptions_can_be_kept() -> None:
     from annotator.sources.lexicon import _default_lexicon
 

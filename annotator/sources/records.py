@@ -52,17 +52,19 @@ def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
 
 def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
     """A source left a REFERENCE whose mentions are descriptions of no person, group or news medium ("the outcome",
-    "the conversation") and no personal pronoun: nothing in the article tells a reader who spoke."""
+    "the conversation"), no number and no personal pronoun: nothing in the article tells a reader who spoke."""
     if record_type != REFERENCE:
         return False
     w = lex.words
     people = w["person_nouns"] | w["group_nouns"] | w["anonymous_synonyms"] | w["media_nouns"] | w["outlet_descriptors"] | w["outlet_title_words"]
     endings, things = tuple(lex.selection["person_noun_endings"]), tuple(lex.selection["thing_noun_endings"])
     for m in e.mentions:
-        if m.pronoun == "person" or m.gender in ("m", "f"):
-            return False
+        words = m.text.split()
+        if m.pronoun == "person" or m.gender in ("m", "f") or m.head in lex.number_words or words[0].lower() in ("those", "these"):
+            return False  # "he", "the two", "those close to him"
         agent = m.head.endswith(endings) and not m.head.endswith(things)
-        if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or agent):
+        proper = any(w[:1].isupper() and lex.lemma(w.lower().strip(".,’'"))[0] == m.head for w in words[1:])  # "the Europeans"
+        if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or agent or proper):
             return False
     return True
 
