@@ -189,6 +189,7 @@ class Selection(StrictModel):
     poll_share_opening: Pattern
     fraction_share_opening: Pattern
     fraction_poll_chars: Chars
+    fraction_poll_words: WordList
     negated_opening: Pattern
     interviewer_labels: WordList
 
@@ -397,6 +398,7 @@ class SourceLexicon:
             "interviewer_labels",
             "person_noun_endings",
             "thing_noun_endings",
+            "fraction_poll_words",
         )
         selection: dict[str, Any] = {k: frozenset(x.strip().lower() for x in getattr(sel, k)) for k in selection_words}
         selection["passive_gap_chars"] = sel.passive_gap_chars

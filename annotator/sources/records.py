@@ -55,15 +55,16 @@ def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
     "the conversation"), no number and no personal pronoun: nothing in the article tells a reader who spoke."""
     if record_type != REFERENCE:
         return False
-    w = lex.words
-    people = w["person_nouns"] | w["group_nouns"] | w["anonymous_synonyms"] | w["media_nouns"] | w["outlet_descriptors"] | w["outlet_title_words"]
+    lists = lex.words
+    people = lists["person_nouns"] | lists["group_nouns"] | lists["anonymous_synonyms"] | lists["media_nouns"]
+    people |= lists["outlet_descriptors"] | lists["outlet_title_words"]
     endings, things = tuple(lex.selection["person_noun_endings"]), tuple(lex.selection["thing_noun_endings"])
     for m in e.mentions:
-        words = m.text.split()
+        words = m.text.split() or [""]
         if m.pronoun == "person" or m.gender in ("m", "f") or m.head in lex.number_words or words[0].lower() in ("those", "these"):
             return False  # "he", "the two", "those close to him"
         agent = m.head.endswith(endings) and not m.head.endswith(things)
-        proper = any(w[:1].isupper() and lex.lemma(w.lower().strip(".,’'"))[0] == m.head for w in words[1:])  # "the Europeans"
+        proper = any(word[:1].isupper() and lex.lemma(word.lower().strip(".,’'"))[0] == m.head for word in words[1:])  # "the Europeans"
         if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or agent or proper):
             return False
     return True

@@ -124,12 +124,11 @@ def poll_share(m: Mention, lex: SourceLexicon) -> bool:
     return bool(_SHARE_OF_TEN.search(m.text) or lex.selection["poll_share_opening"].match(m.text))
 
 
-_POLL_WORD = re.compile(r"\b(?:polls?|polling|surveys?)\b", re.IGNORECASE)
-
-
 def fraction_share(text: str, m: Mention, lex: SourceLexicon) -> bool:
     """ "Nearly a third", "just shy of half": a fraction of a poll's respondents when a poll or survey was named just
-    before (``selection.fraction_share_opening``, ``fraction_poll_chars``); elsewhere a fraction of a group speaks."""
+    before (``selection.fraction_share_opening``, ``fraction_poll_chars``, ``fraction_poll_words``); elsewhere a
+    fraction of a group speaks."""
     if m.pronoun or not lex.selection["fraction_share_opening"].match(m.text):
         return False
-    return bool(_POLL_WORD.search(text, max(0, m.start - lex.selection["fraction_poll_chars"]), m.start))
+    before = _split_words(text[max(0, m.start - lex.selection["fraction_poll_chars"]) : m.start])
+    return any(w.lower() in lex.selection["fraction_poll_words"] for w in before)
