@@ -435,3 +435,12 @@ def test_a_sentence_adverb_is_not_part_of_the_name() -> None:
     text = "Ana Roe said the pier was unsafe. Roe however said it would stay open."
     (source,) = analyze_sources(story(text, ["Ana Roe", "Roe however"]))
     assert (source.name, len(source.mentions)) == ("Ana Roe", 2)
+
+
+def test_an_epithet_with_an_agent_noun_head_joins_the_person_just_named() -> None:
+    """Read on train12q: "the retired neurosurgeon", "the documentarian" are roles the lists lack; an agent-noun ending
+    (``selection.person_noun_endings``) lets them re-describe the person named just before, as "the official" does."""
+    for epithet in ("The retired neurosurgeon", "The documentarian"):
+        text = f"Ana Roe told reporters the clinic would close. {epithet} said the fares would rise."
+        sources = analyze_sources(story(text, ["Ana Roe", epithet]))
+        assert [(s.name, len(s.mentions)) for s in sources] == [("Ana Roe", 2)], epithet

@@ -25,6 +25,7 @@ from annotator.sources.lexicon import (
     NAMED_PERSON,
     REFERENCE,
     SourceLexicon,
+    agent_noun,
 )
 from annotator.sources.mentions import Mention, _copy
 
@@ -529,7 +530,12 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
                 break
             if e.type == MEDIA_OUTLET:
                 return e
-    person = m.head in lex.words["person_nouns"] or m.head in lex.words["group_nouns"] or any(m.head in e.roles() for e in recent if e.type in ANONYMOUS_TYPES)
+    person = (
+        m.head in lex.words["person_nouns"]
+        or m.head in lex.words["group_nouns"]
+        or agent_noun(m.head, lex)  # "the retired neurosurgeon", "the documentarian": a role the lists lack
+        or any(m.head in e.roles() for e in recent if e.type in ANONYMOUS_TYPES)
+    )
     org = m.head in lex.words["organization_nouns"]
     for e in recent:
         if m.start - e.last.end > lex.description_window:

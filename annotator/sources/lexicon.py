@@ -521,3 +521,10 @@ class SourceLexicon:
 @lru_cache(maxsize=1)
 def _default_lexicon() -> SourceLexicon:
     return SourceLexicon.load()
+
+
+def agent_noun(head: str, lex: SourceLexicon) -> bool:
+    """A head that ends like an agent noun ("shareholder", "neurosurgeon", "documentarian"; ``selection.
+    person_noun_endings``) and not like a thing ("agreement": ``thing_noun_endings``): it may name a person."""
+    sel = lex.selection
+    return head.endswith(tuple(sel["person_noun_endings"])) and not head.endswith(tuple(sel["thing_noun_endings"]))

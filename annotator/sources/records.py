@@ -21,6 +21,7 @@ from annotator.sources.lexicon import (
     NAMED_TYPES,
     REFERENCE,
     SourceLexicon,
+    agent_noun,
 )
 from annotator.sources.mentions import _anonymous_specificity
 from annotator.sources.tokens import _strip_determiner
@@ -58,12 +59,11 @@ def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
     lists = lex.words
     people = lists["person_nouns"] | lists["group_nouns"] | lists["anonymous_synonyms"] | lists["media_nouns"]
     people |= lists["outlet_descriptors"] | lists["outlet_title_words"]
-    endings, things = tuple(lex.selection["person_noun_endings"]), tuple(lex.selection["thing_noun_endings"])
     for m in e.mentions:
         words = m.text.split() or [""]
         if m.pronoun == "person" or m.gender in ("m", "f") or m.head in lex.number_words or words[0].lower() in ("those", "these"):
             return False  # "he", "the two", "those close to him"
-        agent = m.head.endswith(endings) and not m.head.endswith(things)
+        agent = agent_noun(m.head, lex)
         proper = any(word[:1].isupper() and lex.lemma(word.lower().strip(".,’'"))[0] == m.head for word in words[1:])  # "the Europeans"
         if not m.pronoun and (m.head in people or lex.lemma(m.head)[0] in people or agent or proper):
             return False
