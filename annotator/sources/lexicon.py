@@ -367,6 +367,7 @@ class SourceLexicon:
         prefixes = [x.strip().lower() for x in w.name_article_prefixes]
         particles = prefixes + [x.strip().lower() for x in w.name_joined_particles]
         titles = {k.lower(): v for k, v in w.titles.items()}
+        words["role_words"] = words["person_nouns"] | frozenset(titles)  # a role or title: "Vice President", "Minister of X"
         d, sel, rd, cl, sp = cfg.derived, cfg.selection, cfg.reading, cfg.clustering, cfg.specificity
         derived_patterns = (
             "methodology_verbs",

@@ -459,7 +459,7 @@ def _role_words(toks: list[Tok], head: str, lex: SourceLexicon) -> bool:
     """A capitalised role with no name: its head is a title or role word ("Harbour FM Vice President"), or the
     object of a title's "of" closing it ("Former Minister of Ports"). "Senator Smith" and "Minister of Ports Ed
     Moe" end on a name."""
-    roles = lex.words["person_nouns"] | set(lex.titles)
+    roles = lex.words["role_words"]
     if head in roles:
         return True
     return len(toks) >= 3 and toks[-2].low == "of" and toks[-3].low in roles
@@ -569,7 +569,7 @@ def _list_item(p: _Part, ptoks: list[Tok], first: _Part, lex: SourceLexicon) -> 
     Watch's executive director", "Director of Harbour Watch") says what the person does."""
     lead = ptoks[0]
     determiners = lex.words["definite_determiners"] | lex.words["singular_determiners"]
-    roles = lex.words["person_nouns"] | set(lex.titles)
+    roles = lex.words["role_words"]
     opens_role = len(ptoks) > 1 and ptoks[0].low in roles and ptoks[1].low in ("of", "for", "at")  # "President of X"
     role = first.type == NAMED_PERSON and (p.head in lex.words["person_nouns"] or ptoks[-1].low in lex.words["person_nouns"] or opens_role)
     return p.named and not p.starts_appositive and not role and p.type == first.type and (lead.cap or lead.low in determiners)
