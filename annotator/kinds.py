@@ -245,10 +245,12 @@ def assign_kinds(
         predicted = []
         for (_, cue), row in zip(todo, probs, strict=True):
             kind = head.classes[int(row.argmax())]
-            if kind == "information" and info is not None and not lexical_signals(text, cue.start, cue.end, cfg)[0]:
+            signals = lexical_signals(text, cue.start, cue.end, cfg)
+            if kind == "information" and info is not None and not signals[0]:
                 # a cue with no word of communication needs a confident head to count as information, a state
-                # ("were coy about", "has been a supporter of") a very confident one
-                floor = cfg.decision.min_information_state_cue if cfg.state_cue.match(cue.text.strip()) else cfg.decision.min_information_without_word
+                # ("were coy about", "has been a supporter of") or a word of belief or wish a very confident one
+                strict = cfg.state_cue.match(cue.text.strip()) or signals[1]
+                floor = cfg.decision.min_information_state_cue if strict else cfg.decision.min_information_without_word
                 if row[info] < floor:
                     kind = "stance"
             predicted.append(kind)

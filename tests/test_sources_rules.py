@@ -125,6 +125,13 @@ def test_a_state_cue_needs_a_very_confident_head() -> None:
     assert [k for k, _ in _kinds(text, ["were coy about", "hinted at"], [0.8, 0.8])] == ["stance", "information"]
 
 
+def test_a_word_of_belief_or_guess_needs_a_very_confident_head() -> None:
+    text = "Some dockers speculated about a strike, others hinted at one, and the union said talks had stalled."
+    kinds = [k for k, _ in _kinds(text, ["speculated about", "hinted at", "said"], [0.8, 0.8, 0.8])]
+    assert kinds == ["stance", "information", "information"]
+    assert [k for k, _ in _kinds(text, ["speculated about"], [0.95])] == ["information"]
+
+
 def test_a_refusal_cue_is_a_refusal_whatever_the_head_says() -> None:
     text = "The port office wouldn’t say whether the cranes were safe, and it declined to comment on the audit."
     assert _kinds(text, ["wouldn’t say", "declined"], [0.95, 0.95]) == [("information", True), ("information", True)]
