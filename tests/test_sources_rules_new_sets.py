@@ -444,3 +444,14 @@ def test_an_epithet_with_an_agent_noun_head_joins_the_person_just_named() -> Non
         text = f"Ana Roe told reporters the clinic would close. {epithet} said the fares would rise."
         sources = analyze_sources(story(text, ["Ana Roe", epithet]))
         assert [(s.name, len(s.mentions)) for s in sources] == [("Ana Roe", 2)], epithet
+
+
+def test_a_given_name_alone_in_a_named_pair_shares_the_surname() -> None:
+    """Read on train12s: "David and Jeanne Heidler" names David Heidler first, so a David of another family cited
+    alone is someone else; the pair still folds into its own first member when that one is cited alone."""
+    text = "Maria and Ruth Lindqvist said the dam was old. Maria Sorensen, an engineer, said it was safe."
+    sources = analyze_sources(story(text, ["Maria and Ruth Lindqvist", "Maria Sorensen, an engineer,"]))
+    assert [(s.name, s.count) for s in sources] == [("Maria and Ruth Lindqvist", 2), ("Maria Sorensen", 1)]
+    text = "Maria and Ruth Lindqvist said the dam was old. Maria Lindqvist said it was safe."
+    sources = analyze_sources(story(text, ["Maria and Ruth Lindqvist", "Maria Lindqvist"]))
+    assert [(s.name, s.count, len(s.mentions)) for s in sources] == [("Maria Lindqvist", 1, 2)]

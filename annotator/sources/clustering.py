@@ -116,6 +116,7 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
 
 
 _ONE = re.compile(r"\W*one\s", re.IGNORECASE)
+_FIRST_MEMBER = re.compile(r",\s*|\s+and\s+|\s*&\s*")  # what ends the first person a named group names
 
 
 def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) -> _Entity | None:
@@ -364,6 +365,10 @@ def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -
     mine = _name_words(m.name_tokens, lex)
     if len(mine) < 2:
         return None
+    if len(mine) > 2 and mine[0] in lex.first_names and len(_FIRST_MEMBER.split(m.name, 1)[0].split()) == 1:
+        # "David and Jeanne Heidler": a given name alone shares the last surname, so "David Eisenhower" is not him
+        surname = mine[-1]
+        return next((e for e in people for n in e.names() if (w := _name_words(n, lex)) and w[-1] == surname and mine[0] in w), None)
     found = next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)
     if found is not None:
         return found
