@@ -455,3 +455,18 @@ def test_a_given_name_alone_in_a_named_pair_shares_the_surname() -> None:
     text = "Maria and Ruth Lindqvist said the dam was old. Maria Lindqvist said it was safe."
     sources = analyze_sources(story(text, ["Maria and Ruth Lindqvist", "Maria Lindqvist"]))
     assert [(s.name, s.count, len(s.mentions)) for s in sources] == [("Maria Lindqvist", 1, 2)]
+
+
+def test_an_epithet_naming_a_state_is_the_person_placed_there() -> None:
+    """Read on train12s: "the Utah Republican" re-describes the Republican just named; "the Florida senator" is not the
+    senator from Vermont just named but the one the article placed in Florida (``words.region_names``)."""
+    text = "Rep. Ana Roe (R-Utah) said the levy was fair. The Utah Republican said it would pass."
+    sources = analyze_sources(story(text, ["Rep. Ana Roe (R-Utah)", "The Utah Republican"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Ana Roe", 2)]
+    text = "Rep. Ana Roe (D-Utah) said the levy was fair. The Utah Republican said it would pass."
+    assert len(analyze_sources(story(text, ["Rep. Ana Roe (D-Utah)", "The Utah Republican"]))) == 2
+    text = "Ana Roe, the senator from Vermont, said the levy was fair. The Florida senator said it was not."
+    assert len(analyze_sources(story(text, ["Ana Roe, the senator from Vermont,", "The Florida senator"]))) == 2
+    text = "Florida Sen. Tom Ruiz said the levy was bad. Vermont Sen. Ana Roe said it was fair. The Florida senator said it was not."
+    sources = analyze_sources(story(text, ["Florida Sen. Tom Ruiz", "Vermont Sen. Ana Roe", "The Florida senator"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Tom Ruiz", 2), ("Ana Roe", 1)]

@@ -560,6 +560,8 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
                 continue
             if et == NAMED_PERSON and m.affiliation and e.informative[0].affiliation and m.affiliation != e.informative[0].affiliation:
                 continue
+            if et == NAMED_PERSON and _placed_elsewhere(m, e, lex):
+                continue
             return e
         if org and et in (NAMED_ORGANIZATION, MEDIA_OUTLET, REFERENCE):
             if et == REFERENCE and all(x.pronoun for x in e.mentions):
@@ -591,11 +593,15 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
     """A re-description of a person just named ("council leader Sandra Hollis said ..." ... "the official said";
     "David Axelrod" ... "Obama's former campaign strategist"): the nearest named individual within the pronoun
     window, unless the head usually denotes somebody else (a spokesman, a lawyer, a wife: ``words.other_person_heads``)."""
-    if m.head in lex.words["group_nouns"]:
+    party_member = m.head in lex.party_words and not m.plural  # "the Utah Republican": one person, not a group
+    if m.head in lex.words["group_nouns"] and not party_member:
         return None
     own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
     if m.head in lex.words["other_person_heads"]:
         return _named_proxy(m, own, recent, lex)
+    placed = _placed_here(m, recent, lex)
+    if placed is not None:
+        return placed
     office_taken = False
     for e in recent:
         if m.start - e.last.end > lex.pronoun_window:
@@ -605,7 +611,11 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
                 return None
             titled = {r for x in e.mentions if x.type == NAMED_PERSON for r in x.roles if r in lex.titles}  # "Justice X"
             setting = {w for x in e.mentions for w in x.setting}
-            if m.head in lex.titles and m.head not in titled | setting and (titled or office_taken):
+            if _placed_elsewhere(m, e, lex):
+                continue  # "the Florida senator" is not the senator from Vermont just named
+            if party_member and _party_clash(m, e, lex):
+                continue  # "the Utah Republican" is not the Democrat just named
+            if m.head in lex.titles and not party_member and m.head not in titled | setting and (titled or office_taken):
                 # "the presidential nominee" is not the judge just named: another office; only someone named
                 # with this office further back can be meant
                 office_taken = True
@@ -622,6 +632,41 @@ def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon)
             bare = m.type == REFERENCE and m.definite and not m.plural and not new & lex.words["affiliation_words"]
             return e if bare and len(new) <= lex.epithet_new_words else None
     return None
+
+
+def _placed_elsewhere(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+    """A description naming a state (``words.region_names``: "the Florida senator") and a person the article
+    placed only in other states ("Sen. X of Vermont", "Rep. X (R-Utah)")."""
+    if not lex.region_pattern.search(m.text):
+        return False
+    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
+    theirs = {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}
+    return bool(theirs) and not mine & theirs
+
+
+def _placed_here(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+    """ "The Florida senator" after "Florida Sen. X" and "Sen. Y of Vermont": the nearest named person the article
+    placed in the state the description names with the same role (or party: "the Utah Republican"), within the
+    description window, whoever came between."""
+    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
+    if not mine:
+        return None
+    party = lex.party_words.get(m.head)
+    for e in recent:
+        if m.start - e.last.end > lex.description_window:
+            break
+        if e.type != NAMED_PERSON or e.plural or not mine & {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}:
+            continue
+        if m.head in e.roles() or (party and party in {x.affiliation for x in e.mentions}):
+            return e
+    return None
+
+
+def _party_clash(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+    """The party a description names ("the Utah Republican") is not the one the person was named with."""
+    mine = lex.party_words.get(m.head)
+    theirs = {x.affiliation for x in e.mentions if x.affiliation in lex.party_words.values()}
+    return bool(mine and theirs and mine not in theirs)
 
 
 def _named_proxy(m: Mention, own: set[str], recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:

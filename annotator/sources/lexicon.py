@@ -123,6 +123,7 @@ _WORD_LIST_KEYS = (
     "soft_descriptors",
     "epithet_words",
     "vague_modifiers",
+    "region_names",
 )
 # words.<key>: mappings word -> word ("" allowed as a value: a title that gives no role)
 _WORD_MAP_KEYS = ("irregular_plurals", "title_roles", "party_words", "party_initials")
@@ -474,6 +475,12 @@ class SourceLexicon:
         before = frozenset(tuple(d.split()) for d in self.words["outlet_descriptors"])
         after = frozenset(tuple(d.split()) for d in self.words["outlet_descriptors_after"])
         return {"before": before, "after": after, "any": before | after}
+
+    @cached_property
+    def region_pattern(self) -> re.Pattern[str]:
+        """Any of ``words.region_names`` as whole words, case-insensitive ("the Florida senator", "(R-Utah)")."""
+        names = sorted(self.words["region_names"], key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
     @cached_property
     def descriptor_first_words(self) -> frozenset[str]:
