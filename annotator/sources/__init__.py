@@ -19,6 +19,8 @@ The package, one module per concern (imports run down this list only):
 * ``phrases``: one noun phrase: determiners, numbers, head, names, description words and cues;
 * ``mentions``: one SOURCE mention (``Mention``, ``type_span``, ``describe_span``) and its specificity;
 * ``outlets``: outlet roles in the text (reporting outlet, sources relayed by another outlet);
+* ``entities``: a source being built (``Entity``: its mentions, type, names, roles, gender);
+* ``people``: people described before or after they are named (lede titles, epithets);
 * ``clustering``: mentions grouped into sources;
 * ``selection``: which mentions can be sources at all (passive recipients, spans that refer to nobody);
 * ``records``: the per-source record, ``distinct_source_count``, ``source_type_counts``;

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
-from annotator.layout import in_furniture
-from annotator.schema import SOURCE_TYPES, AnnotatedArticle
+from annotator.schema import AnnotatedArticle
+from annotator.sources.entities import Entity, as_owner
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
     ANONYMOUS_TYPES,
@@ -28,66 +27,17 @@ from annotator.sources.lexicon import (
     agent_noun,
 )
 from annotator.sources.mentions import Mention, _copy
-
-# When mentions of one source have different types, the source takes the most informative one.
-_TYPE_PRIORITY = {t: i for i, t in enumerate(SOURCE_TYPES)}
+from annotator.sources.people import join_lede_description, nearest_anonymous_person, nearest_named_person, placed_elsewhere
 
 
-@dataclass
-class _Entity:
-    """One source: its mentions (in text order once clustering is done) and the gender they reveal."""
-
-    mentions: list[Mention] = field(default_factory=list)
-    gender: str = "x"
-
-    @property
-    def last(self) -> Mention:
-        return self.mentions[-1]
-
-    @property
-    def informative(self) -> list[Mention]:
-        return [m for m in self.mentions if m.type != REFERENCE] or self.mentions
-
-    @property
-    def type(self) -> str:
-        return min((m.type for m in self.mentions), key=lambda t: _TYPE_PRIORITY[t])
-
-    @property
-    def plural(self) -> bool:
-        info = self.informative
-        return any(m.plural for m in info) if info else False
-
-    def names(self) -> list[tuple[str, ...]]:
-        return [x.name_tokens for x in map(_as_owner, self.mentions) if x.type == NAMED_PERSON and x.name_tokens]
-
-    def roles(self) -> set[str]:
-        out: set[str] = set()
-        for m in self.mentions:
-            out |= m.roles
-            if m.type in ANONYMOUS_TYPES or m.type == REFERENCE and not m.pronoun:
-                out.add(m.head)
-        return out
-
-    def descriptors(self, lex: SourceLexicon) -> set[str]:
-        out: set[str] = set()
-        for m in self.mentions:
-            out |= _with_bare_names(m.descriptors, lex)
-        return out
-
-    def add(self, m: Mention) -> None:
-        self.mentions.append(m)
-        if m.gender in ("m", "f") and self.gender == "x":
-            self.gender = m.gender
-
-
-def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, lexicon: SourceLexicon) -> list[_Entity]:
+def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, lexicon: SourceLexicon) -> list[Entity]:
     """Group mentions (in text order) into source entities; speaker pronouns ("I" in a quote) go last."""
-    entities: list[_Entity] = []
+    entities: list[Entity] = []
     speaker_pending: list[Mention] = []
-    of_mention: dict[str, _Entity] = {}
+    of_mention: dict[str, Entity] = {}
     # Entities by their last mention, latest first, kept in order as mentions arrive (in text order) and cut at
     # ``entity_window`` characters: resolution looks back that far at most, so a long document costs linear time.
-    recent: list[_Entity] = []
+    recent: list[Entity] = []
     for m in mentions:
         if m.pronoun in ("speaker", "addressee"):
             speaker_pending.append(m)
@@ -98,7 +48,7 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
         if target is None and doc is not None:
             target = _issuer(m, recent, doc.text, lexicon)
         if target is None:
-            target = _Entity()
+            target = Entity()
             entities.append(target)
         else:
             recent.remove(target)
@@ -107,7 +57,7 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
         of_mention[m.span_id] = target
     if speaker_pending:
         _attach_speakers(speaker_pending, entities, of_mention, doc)
-    _join_lede_description(entities, doc, lexicon)
+    join_lede_description(entities, doc, lexicon)
     _fold_known_groups(entities, lexicon)
     entities.sort(key=lambda e: min(x.start for x in e.mentions))
     for e in entities:
@@ -119,7 +69,7 @@ _ONE = re.compile(r"\W*one\s", re.IGNORECASE)
 _FIRST_MEMBER = re.compile(r",\s*|\s+and\s+|\s*&\s*")  # what ends the first person a named group names
 
 
-def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) -> _Entity | None:
+def _issuer(m: Mention, recent: list[Entity], text: str, lex: SourceLexicon) -> Entity | None:
     """The source that issued the document ``m`` names again ("The trust issued a statement of protest ... the
     statement asked ..."): the subject of the last issuing verb before ``m`` whose object has ``m``'s head
     (``clustering.issuing_verbs``), when a mention of that source ends at most ``issuer_chars`` before the verb in
@@ -143,63 +93,7 @@ def _issuer(m: Mention, recent: list[_Entity], text: str, lex: SourceLexicon) ->
     return None
 
 
-def _join_lede_description(entities: list[_Entity], doc: AnnotatedArticle | None, lex: SourceLexicon) -> None:
-    """A story that opens on a person described by a title ("A former party chairman says ...", "The Democratic
-    nominee attacked ...") names that person soon after: news ledes introduce the person before the name. Such a
-    description, when it is the first person outside page furniture (only bodies and documents before it), joins the
-    first named person whose first mention follows within ``lede_window`` characters. Each entry of a live page (after
-    an entry marker such as "2:45 p.m.", ``layout``) opens like a story of its own, so it is read as one. Titles of
-    people who speak for someone else and often stay unnamed (a spokesman, a lawyer, an aide:
-    ``words.proxy_voice_heads``) stay anonymous, as do "official", "source" and the like, which are not titles."""
-    if not lex.lede_window or not entities:
-        return
-    furniture = (doc.article.meta.get("furniture") or []) if doc is not None else []
-    firsts: list[tuple[Mention, _Entity]] = []
-    for e in entities:
-        body = [x for x in e.mentions if not in_furniture(x.start, x.end, furniture)]
-        if body:
-            firsts.append((min(body, key=lambda x: x.start), e))
-    firsts.sort(key=lambda pair: pair[0].start)
-    bounds = [0, *sorted(f.end for f in furniture if f.kind == "entry")]
-    for lo, hi in zip(bounds, [*bounds[1:], len(doc.text) + 1 if doc is not None else 10**12], strict=True):
-        _join_in_lede([(m, e) for m, e in firsts if lo <= m.start < hi], entities, lex)
-
-
-def _join_in_lede(firsts: list[tuple[Mention, _Entity]], entities: list[_Entity], lex: SourceLexicon) -> None:
-    """Within one story or entry (entities by first mention, in order): the lede title joins the first named person."""
-    lede: tuple[Mention, _Entity] | None = None
-    for m, e in firsts:
-        if e.type == NAMED_PERSON:
-            if lede is None or m.start - lede[0].end > lex.lede_window or e.plural:
-                return
-            if lede[1].gender in ("m", "f") and e.gender in ("m", "f") and lede[1].gender != e.gender:
-                return
-            for x in lede[1].mentions:
-                e.add(x)
-            entities.remove(lede[1])
-            return
-        if lede is None:
-            if _lede_title(m, e, lex):
-                lede = (m, e)
-            elif e.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET, DOCUMENT):
-                return  # the story opened on other people ("sources", "one of the attendees"): not a lede title
-
-
-def _lede_title(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
-    """One unnamed person described by a title noun ("a New York judge", "the Democratic nominee")."""
-    if e.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE) or e.plural:
-        return False
-    if m.pronoun or m.plural or m.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE):
-        return False
-    return m.head in lex.titles and m.head not in lex.words["proxy_voice_heads"] and m.head not in lex.words["anonymous_synonyms"]
-
-
-def _as_owner(m: Mention) -> Mention:
-    """A document with a named owner stands for its owner when sources are matched by name."""
-    return m.owner if m.type == DOCUMENT and m.owner is not None else m
-
-
-def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _resolve(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """The entity ``m`` joins among ``recent`` (latest last mention first), or None for a new one."""
     if m.type == DOCUMENT and m.owner is not None:
         return _resolve(m.owner, recent, lex)  # "Ivana Trump's brief" joins Ivana Trump, else starts her source
@@ -277,7 +171,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
         if not m.plural and m.count in (None, 1) and (m.head in lex.words["person_nouns"] or m.head in lex.titles) and _POSSESSIVE.search(m.text):
             # "Obama's former campaign strategist", "the county's tax commissioner": a possessive names one
             # particular person, who may be the one just named
-            named = _nearest_named_person(m, recent, lex)
+            named = nearest_named_person(m, recent, lex)
             if named is not None:
                 return named
         return _repeated_group(m, recent, lex)
@@ -290,7 +184,7 @@ def _resolve(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity |
 _POSSESSIVE = re.compile(r"\w[’']s\s|^(?:his|her|their|its)\s", re.IGNORECASE)
 
 
-def _counted_reference(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _counted_reference(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """ "the two", "the two lawmakers", "the three senators": a definite group of a given size is the nearest group
     of that size cited before it ("Mr. King and Mr. Schultz" ... "the two"), within the description window."""
     if not (m.definite and m.plural and m.count and m.count > 1) or m.type not in ANONYMOUS_TYPES | {REFERENCE}:
@@ -310,18 +204,18 @@ def _same_description(m: Mention, first: Mention) -> bool:
     return mine == theirs or (bool(mine) and mine < theirs)
 
 
-def _group_size(e: _Entity) -> int | None:
+def _group_size(e: Entity) -> int | None:
     """The size of the entity's group: the largest number its plural mentions give, or None when none gives one."""
     return max((x.count for x in e.mentions if x.count is not None and x.plural), default=None)
 
 
-def _other_count(count: int, e: _Entity) -> bool:
+def _other_count(count: int, e: Entity) -> bool:
     """The entity's group has another size than ``count``."""
     size = _group_size(e)
     return size is not None and size != count
 
 
-def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _repeated_group(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """A group named again with fewer words ("multiple Iranian and Iraqi sources" ... "sources"; "two shipping agents
     who use the port" ... "two shipping agents"): the nearest group with the same head whose description includes
     this one's and whose number is the same. A repeated description with no sign of a new group is that group."""
@@ -341,7 +235,7 @@ def _repeated_group(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _E
     return None
 
 
-def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
+def _fold_known_groups(entities: list[Entity], lex: SourceLexicon) -> None:
     """ "Both Mr. King and Mr. Schultz say ..." where the first of them is a source of his own, before or after: the
     group adds no source, so its mentions join the first member, as a mention of that one person."""
     people = [e for e in entities if e.type == NAMED_PERSON and not e.plural]
@@ -359,7 +253,7 @@ def _fold_known_groups(entities: list[_Entity], lex: SourceLexicon) -> None:
         entities.remove(group)
 
 
-def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _first_known_member(m: Mention, people: list[Entity], lex: SourceLexicon) -> Entity | None:
     """The entity of the first person a named group names, when that person is also cited alone: the joint mention
     belongs to the first of them (the sources guideline), whether or not the others are cited alone too."""
     mine = _name_words(m.name_tokens, lex)
@@ -383,7 +277,7 @@ def _first_known_member(m: Mention, people: list[_Entity], lex: SourceLexicon) -
     return best if best_at <= 2 and best_at < len(mine) - 1 else None
 
 
-def _same_named_group(m: Mention, e: _Entity) -> bool:
+def _same_named_group(m: Mention, e: Entity) -> bool:
     """ "Mr. Grassley and Mr. Leahy" after "Senators Charles E. Grassley and Patrick J. Leahy": every name word of
     the shorter group is among the other's (two or more words each side)."""
     mine = set(m.name_tokens)
@@ -404,7 +298,7 @@ def _name_words(tokens: tuple[str, ...], lex: SourceLexicon) -> tuple[str, ...]:
     return words
 
 
-def _names_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
+def _names_match(m: Mention, e: Entity, lex: SourceLexicon) -> bool:
     mine = _name_words(m.name_tokens, lex)
     if not mine:
         return False
@@ -438,13 +332,13 @@ def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
     return not initials & {w[0] for w in given | others if len(w.rstrip(".")) > 1}
 
 
-def _misspelt_surname(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _misspelt_surname(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """A surname alone one letter off the surname of a person named before ("Wines" after "Leslie Wimes",
     "Qani" after "Qaani"): a typo, when nobody else's name is that close."""
     mine = _name_words(m.name_tokens, lex)
     if len(mine) != 1 or len(mine[0]) < 4:
         return None
-    close: dict[int, _Entity] = {}
+    close: dict[int, Entity] = {}
     for e in recent:
         if e.type == NAMED_PERSON and not e.plural:
             for n in e.names():
@@ -466,8 +360,8 @@ def _one_letter_off(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _orgs_match(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
-    for other in map(_as_owner, e.mentions):
+def _orgs_match(m: Mention, e: Entity, lex: SourceLexicon) -> bool:
+    for other in map(as_owner, e.mentions):
         if other.type not in (NAMED_ORGANIZATION, MEDIA_OUTLET):
             continue
         if m.key and m.key == other.key:
@@ -526,7 +420,7 @@ def _same_doc_kind(a: str, b: str, lex: SourceLexicon) -> bool:
     return a == b or any(a in s and b in s for s in lex.document_synonyms)
 
 
-def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _resolve_description(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """ "the official", "the senior Iraqi security source", "the president", "the agency", "the newspaper"."""
     if (m.secondhand or m.type == REFERENCE and m.definite) and (m.head in lex.words["media_nouns"] or m.head in lex.words["outlet_descriptors"]):
         # "the newspaper", "the Lebanese daily", "the network": the nearest outlet named before
@@ -560,7 +454,7 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
                 continue
             if et == NAMED_PERSON and m.affiliation and e.informative[0].affiliation and m.affiliation != e.informative[0].affiliation:
                 continue
-            if et == NAMED_PERSON and _placed_elsewhere(m, e, lex):
+            if et == NAMED_PERSON and placed_elsewhere(m, e, lex):
                 continue
             return e
         if org and et in (NAMED_ORGANIZATION, MEDIA_OUTLET, REFERENCE):
@@ -570,11 +464,11 @@ def _resolve_description(m: Mention, recent: list[_Entity], lex: SourceLexicon) 
             if m.head in words or lex.lemma(m.head)[0] in words or (m.head in lex.words["generic_organization_heads"] and et == NAMED_ORGANIZATION):
                 return e
     if person and not m.plural:
-        return _nearest_anonymous_person(m, recent, lex) or _nearest_named_person(m, recent, lex)
+        return nearest_anonymous_person(m, recent, lex) or nearest_named_person(m, recent, lex)
     return None
 
 
-def _spelled_out(m: Mention, e: _Entity) -> set[str]:
+def _spelled_out(m: Mention, e: Entity) -> set[str]:
     """Descriptors of ``m`` written as an acronym that ``e`` spells out ("the RNC member" after "a Republican National
     Committee member", "the IG report" after "a report from the inspector general"): they describe the same body or
     office, so they do not mark another person or document."""
@@ -589,147 +483,13 @@ def _spelled_out(m: Mention, e: _Entity) -> set[str]:
     return out
 
 
-def _nearest_named_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """A re-description of a person just named ("council leader Sandra Hollis said ..." ... "the official said";
-    "David Axelrod" ... "Obama's former campaign strategist"): the nearest named individual within the pronoun
-    window, unless the head usually denotes somebody else (a spokesman, a lawyer, a wife: ``words.other_person_heads``)."""
-    party_member = m.head in lex.party_words and not m.plural  # "the Utah Republican": one person, not a group
-    if m.head in lex.words["group_nouns"] and not party_member:
-        return None
-    own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
-    if m.head in lex.words["other_person_heads"]:
-        return _named_proxy(m, own, recent, lex)
-    placed = _placed_here(m, recent, lex)
-    if placed is not None:
-        return placed
-    office_taken = False
-    for e in recent:
-        if m.start - e.last.end > lex.pronoun_window:
-            break
-        if e.type == NAMED_PERSON and not e.plural:
-            if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
-                return None
-            titled = {r for x in e.mentions if x.type == NAMED_PERSON for r in x.roles if r in lex.titles}  # "Justice X"
-            setting = {w for x in e.mentions for w in x.setting}
-            if _placed_elsewhere(m, e, lex):
-                continue  # "the Florida senator" is not the senator from Vermont just named
-            if party_member and _party_clash(m, e, lex):
-                continue  # "the Utah Republican" is not the Democrat just named
-            if m.head in lex.titles and not party_member and m.head not in titled | setting and (titled or office_taken):
-                # "the presidential nominee" is not the judge just named: another office; only someone named
-                # with this office further back can be meant
-                office_taken = True
-                continue
-            known = e.descriptors(lex) | {w.lower() for x in e.mentions if x.affiliation for w in x.affiliation.split()} | e.roles()
-            known |= setting  # words the article introduced them with: "David Axelrod, Obama's chief strategist ..."
-            # "the militia leader" is not the lawmaker just named: a description must not say anything new, except
-            # proper words, titles and ranks ("the Vermont senator", "the Republican nominee" after Sanders, Trump)
-            new = own - known - _epithet_words(m, lex)
-            if not new:
-                return e
-            # a bare title description the lexicon could not type ("the billionaire property mogul") is news shorthand
-            # for the person just named: a few words of its own are allowed, none naming a side ("the militia leader")
-            bare = m.type == REFERENCE and m.definite and not m.plural and not new & lex.words["affiliation_words"]
-            return e if bare and len(new) <= lex.epithet_new_words else None
-    return None
-
-
-def _placed_elsewhere(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
-    """A description naming a state (``words.region_names``: "the Florida senator") and a person the article
-    placed only in other states ("Sen. X of Vermont", "Rep. X (R-Utah)")."""
-    if not lex.region_pattern.search(m.text):
-        return False
-    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
-    theirs = {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}
-    return bool(theirs) and not mine & theirs
-
-
-def _placed_here(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """ "The Florida senator" after "Florida Sen. X" and "Sen. Y of Vermont": the nearest named person the article
-    placed in the state the description names with the same role (or party: "the Utah Republican"), within the
-    description window, whoever came between."""
-    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
-    if not mine:
-        return None
-    party = lex.party_words.get(m.head)
-    for e in recent:
-        if m.start - e.last.end > lex.description_window:
-            break
-        if e.type != NAMED_PERSON or e.plural or not mine & {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}:
-            continue
-        if m.head in e.roles() or (party and party in {x.affiliation for x in e.mentions}):
-            return e
-    return None
-
-
-def _party_clash(m: Mention, e: _Entity, lex: SourceLexicon) -> bool:
-    """The party a description names ("the Utah Republican") is not the one the person was named with."""
-    mine = lex.party_words.get(m.head)
-    theirs = {x.affiliation for x in e.mentions if x.affiliation in lex.party_words.values()}
-    return bool(mine and theirs and mine not in theirs)
-
-
-def _named_proxy(m: Mention, own: set[str], recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """ "Pagliano's lawyer" after "An attorney for Pagliano, Mark MacDougall": a description whose head usually
-    denotes somebody else (a spokesman, a lawyer) is the nearest named person only when the article introduced that
-    person with the same role (or a synonym, ``words.role_synonyms``) and every word of its own, such as the person
-    spoken for, and that person is not the one spoken for."""
-    roles = {m.head} | {w for group in lex.role_synonyms if m.head in group for w in group}
-    for e in recent:
-        if m.start - e.last.end > lex.pronoun_window:
-            break
-        if e.type != NAMED_PERSON or e.plural:
-            continue
-        if m.gender in ("m", "f") and e.gender in ("m", "f") and m.gender != e.gender:
-            return None
-        known = {w for x in e.mentions for w in x.setting} | e.roles()
-        names = {w for n in e.names() for w in n}
-        if roles & known and own and own <= known and not own & names:
-            return e
-        return None
-    return None
-
-
 def _proper_words(m: Mention) -> set[str]:
     """Descriptors the text capitalises after the first word: the names that tell one document from another."""
     caps = {w.lower() for w in re.findall(r"[A-Z][\w.’'-]*", m.text.split(" ", 1)[1] if " " in m.text else "")}
     return set(m.descriptors) & caps
 
 
-def _epithet_words(m: Mention, lex: SourceLexicon) -> set[str]:
-    """Description words a news epithet adds to a person already named: words the text capitalises (places,
-    parties, nationalities), titles, rank words and words of an office (``words.epithet_words``)."""
-    capitalised = {w.lower() for w in re.findall(r"[A-Z][\w.’'-]*", m.text)} | {w.lower().replace(".", "") for w in re.findall(r"[A-Z][\w.’'-]*", m.text)}
-    capitalised |= {w.upper() for w in capitalised}  # "US" is kept in capitals among the descriptors
-    return capitalised | set(lex.titles) | lex.words["rank_words"] | lex.words["epithet_words"]
-
-
-def _nearest_anonymous_person(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
-    """A definite description with another head than the nearest unnamed person's: "the source" (a word that
-    only says "someone") or one whose descriptors that person shares ("the militia leader" after "a member of
-    the al-Nujaba militia") joins the nearest earlier anonymous individual."""
-    own = m.descriptors - {"the"} - lex.words["soft_descriptors"]
-    generic = m.head in lex.words["generic_person_heads"] and not own
-    if not generic and not own:
-        return None
-    for e in recent:
-        if m.start - e.last.end > lex.description_window:
-            break
-        if e.type not in ANONYMOUS_TYPES or e.plural:
-            continue
-        return e if generic or own <= e.descriptors(lex) else None
-    return None
-
-
-def _with_bare_names(words: Iterable[str], lex: SourceLexicon) -> set[str]:
-    """Descriptor words plus names without their article prefix ("al-kadhimi" also as "kadhimi")."""
-    out = set(words)
-    prefix = lex.name_prefix
-    out.update(prefix.sub("", w) for w in list(out) if prefix.match(w))
-    return out
-
-
-def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _Entity | None:
+def _resolve_pronoun(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     kind = m.pronoun
     if kind == "relative" or m.partitive:
         for e in recent:
@@ -763,7 +523,7 @@ def _resolve_pronoun(m: Mention, recent: list[_Entity], lex: SourceLexicon) -> _
     return None
 
 
-def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention: dict[str, _Entity], doc: AnnotatedArticle | None) -> None:
+def _attach_speakers(pending: list[Mention], entities: list[Entity], of_mention: dict[str, Entity], doc: AnnotatedArticle | None) -> None:
     """ "I"/"we" inside a quote belong to the quote's source; others to one narrator (or addressee) source."""
     spans = doc.span_by_id() if doc is not None else {}
     source_of_content: dict[str, str] = {}  # content span -> source of the first attribution listing it
@@ -776,7 +536,7 @@ def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention
                     source_of_content.setdefault(cid, a.source)
     containing = sorted((spans[cid].start, spans[cid].end, sid) for cid, sid in source_of_content.items())
     starts = [c[0] for c in containing]
-    narrator: dict[str, _Entity] = {}
+    narrator: dict[str, Entity] = {}
     for m in pending:
         owner = None
         i = bisect.bisect_right(starts, m.start) - 1  # content spans never overlap: only the last one starting before can hold m
@@ -786,7 +546,7 @@ def _attach_speakers(pending: list[Mention], entities: list[_Entity], of_mention
             key = "we" if m.number == "pl" else ("you" if m.pronoun == "addressee" else "i")
             owner = narrator.get(key)
             if owner is None:
-                owner = _Entity()
+                owner = Entity()
                 entities.append(owner)
                 narrator[key] = owner
         owner.add(m)

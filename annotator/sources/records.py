@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.schema import SOURCE_TYPES, Mention, Source, Span
-from annotator.sources.clustering import _Entity
+from annotator.sources.entities import Entity
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
     ANONYMOUS_VAGUE,
@@ -27,7 +27,7 @@ from annotator.sources.mentions import _anonymous_specificity
 from annotator.sources.tokens import _strip_determiner
 
 
-def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
+def _unresolved_description_type(e: Entity, lex: SourceLexicon) -> str | None:
     """An anonymous type for a source made only of definite descriptions that nothing earlier resolves ("the
     senior Iraqi security source" whose first mention was not tagged): the description still describes an
     unnamed person; one whose head is an institution ("the bank") is an organisation. Titles and bare roles ("the
@@ -51,7 +51,7 @@ def _unresolved_description_type(e: _Entity, lex: SourceLexicon) -> str | None:
     return ANONYMOUS_DESCRIBED
 
 
-def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
+def names_nobody(e: Entity, record_type: str, lex: SourceLexicon) -> bool:
     """A source left a REFERENCE whose mentions are descriptions of no person, group or news medium ("the outcome",
     "the conversation"), no number and no personal pronoun: nothing in the article tells a reader who spoke."""
     if record_type != REFERENCE:
@@ -70,7 +70,7 @@ def names_nobody(e: _Entity, record_type: str, lex: SourceLexicon) -> bool:
     return True
 
 
-def _entity_record(n: int, e: _Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> Source:
+def _entity_record(n: int, e: Entity, text: str, spans: dict[str, Span], lex: SourceLexicon) -> Source:
     info = e.informative
     etype = e.type
     typed = [m for m in info if m.type == etype] or info

@@ -7,7 +7,7 @@ import re
 
 from annotator.layout import in_furniture
 from annotator.schema import AnnotatedArticle, Source, Span
-from annotator.sources.clustering import _Entity, cluster_mentions
+from annotator.sources.clustering import cluster_mentions
 from annotator.sources.context import _context
 from annotator.sources.derived import (
     DerivedRange,
@@ -26,6 +26,7 @@ from annotator.sources.derived import (
     trailing_ranges,
     unmarked_name_candidates,
 )
+from annotator.sources.entities import Entity
 from annotator.sources.lexicon import ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, DOCUMENT, MEDIA_OUTLET, NAMED_ORGANIZATION, NAMED_PERSON, SourceLexicon
 from annotator.sources.mentions import Mention, _analyse, name_in_apposition
 from annotator.sources.outlets import mark_outlet_roles
@@ -263,8 +264,8 @@ def _add_derived(
 
 
 def _name_unmarked_people(
-    entities: list[_Entity], doc: AnnotatedArticle, by_id: dict[str, Span], keep: set[str], derived_how: dict[str, str], ctx
-) -> list[_Entity]:
+    entities: list[Entity], doc: AnnotatedArticle, by_id: dict[str, Span], keep: set[str], derived_how: dict[str, str], ctx
+) -> list[Entity]:
     """Each source made only of a "he" or "she" that clustering resolved to nothing stands for the nearest person
     the text names before it outside any source ("his guest, the actress Ana Ruiz, wept as she called for ..."):
     the name joins it as its antecedent, or the pronouns join that person's source when there is one."""
@@ -303,7 +304,7 @@ def _surname_genders(text: str, lex: SourceLexicon) -> dict[str, set[str]]:
     return out
 
 
-def _unmarked_name(e: _Entity, doc: AnnotatedArticle, keep: set[str], surname_genders: dict[str, set[str]], ctx) -> Mention | None:
+def _unmarked_name(e: Entity, doc: AnnotatedArticle, keep: set[str], surname_genders: dict[str, set[str]], ctx) -> Mention | None:
     """The person an unresolved "he"/"she" source stands for (``_name_unmarked_people``): the nearest capitalised
     run before it that reads as one person's name of a gender the pronoun allows, and is a name: its first word a
     known first name or a title, or a surname the text gives elsewhere after a known first name."""
