@@ -470,3 +470,14 @@ def test_an_epithet_naming_a_state_is_the_person_placed_there() -> None:
     text = "Florida Sen. Tom Ruiz said the levy was bad. Vermont Sen. Ana Roe said it was fair. The Florida senator said it was not."
     sources = analyze_sources(story(text, ["Florida Sen. Tom Ruiz", "Vermont Sen. Ana Roe", "The Florida senator"]))
     assert [(s.name, len(s.mentions)) for s in sources] == [("Tom Ruiz", 2), ("Ana Roe", 1)]
+
+
+def test_a_title_with_its_owner_then_given_with_a_name_is_that_person() -> None:
+    """Read on train12s: "the league's secretary general" said something, and the next paragraph quotes "League
+    Secretary General Ana Roe": one person. Another title or another owner stays someone else."""
+    fan = "Tom Ruiz, a fan, said the match was close. "
+    for title, joined in (("secretary general", True), ("treasurer", False)):
+        for owner in ("league", "union"):
+            text = f"{fan}The {owner}'s {title} called for calm. Later League Secretary General Ana Roe said talks would resume."
+            sources = analyze_sources(story(text, ["Tom Ruiz, a fan,", f"The {owner}'s {title}", "League Secretary General Ana Roe"]))
+            assert len(sources) == (2 if joined and owner == "league" else 3), (title, owner)

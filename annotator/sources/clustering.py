@@ -27,7 +27,7 @@ from annotator.sources.lexicon import (
     agent_noun,
 )
 from annotator.sources.mentions import Mention, _copy
-from annotator.sources.people import join_lede_description, nearest_anonymous_person, nearest_named_person, placed_elsewhere
+from annotator.sources.people import join_announced_titles, join_lede_description, nearest_anonymous_person, nearest_named_person, placed_elsewhere
 
 
 def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, lexicon: SourceLexicon) -> list[Entity]:
@@ -58,6 +58,7 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     if speaker_pending:
         _attach_speakers(speaker_pending, entities, of_mention, doc)
     join_lede_description(entities, doc, lexicon)
+    join_announced_titles(entities, lexicon)
     _fold_known_groups(entities, lexicon)
     entities.sort(key=lambda e: min(x.start for x in e.mentions))
     for e in entities:

@@ -45,6 +45,40 @@ def join_lede_description(entities: list[Entity], doc: AnnotatedArticle | None, 
         _join_in_lede([(m, e) for m, e in firsts if lo <= m.start < hi], entities, lex)
 
 
+def join_announced_titles(entities: list[Entity], lex: SourceLexicon) -> None:
+    """ "NATO's secretary general called on ..." then "... NATO Secretary General Jens Stoltenberg said": a title
+    with its owner named ("NATO's", "the union's") that the story then gives with a name, same title and same
+    owner, within ``lede_window`` characters, is that named person, wherever in the story it comes."""
+    if not lex.lede_window:
+        return
+    for e in list(entities):
+        if e.type not in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE, REFERENCE) or e.plural:
+            continue
+        first = e.informative[0]
+        own = set(first.descriptors) - {"the"} - lex.words["soft_descriptors"]
+        if first.pronoun or first.plural or not (first.affiliation or own) or first.head not in lex.titles:
+            continue
+        for other in entities:
+            if other is e or other.type != NAMED_PERSON or other.plural:
+                continue
+            if any(x.type == NAMED_PERSON and 0 < x.start - first.end <= lex.lede_window and _same_office(first, own, x) for x in other.mentions):
+                for x in e.mentions:
+                    other.add(x)
+                other.mentions.sort(key=lambda x: (x.start, x.end))
+                entities.remove(e)
+                break
+
+
+def _same_office(description: Mention, own: set[str], named: Mention) -> bool:
+    """The named mention gives the description's title and every word of its own ("NATO Secretary General X" for
+    "NATO's secretary general"), or the same owner."""
+    if description.head not in named.roles:
+        return False
+    if description.affiliation and named.affiliation:
+        return description.affiliation == named.affiliation
+    return own <= set(re.findall(r"[\w-]+", named.text.lower()))
+
+
 def _join_in_lede(firsts: list[tuple[Mention, Entity]], entities: list[Entity], lex: SourceLexicon) -> None:
     """Within one story or entry (entities by first mention, in order): the lede title joins the first named person."""
     lede: tuple[Mention, Entity] | None = None
