@@ -481,3 +481,14 @@ def test_a_title_with_its_owner_then_given_with_a_name_is_that_person() -> None:
             text = f"{fan}The {owner}'s {title} called for calm. Later League Secretary General Ana Roe said talks would resume."
             sources = analyze_sources(story(text, ["Tom Ruiz, a fan,", f"The {owner}'s {title}", "League Secretary General Ana Roe"]))
             assert len(sources) == (2 if joined and owner == "league" else 3), (title, owner)
+
+
+def test_a_possessive_owner_of_a_document_is_a_source_without_a_cue() -> None:
+    """Read on train12n: "the Harbour Gazette's tally" is the paper's count even when no attribution links the
+    possessive; a possessive before another noun ("the mayor's car") is no source."""
+    text = "By the Harbour Gazette's tally, 40 boats left the port. The mayor's car was parked outside."
+    doc = story(text, [])
+    for phrase in ("the Harbour Gazette's", "The mayor's"):
+        at = text.index(phrase)
+        doc.spans.append(Span(f"P{at}", at, at + len(phrase), "SOURCE", phrase))
+    assert [s.name for s in analyze_sources(doc)] == ["Harbour Gazette"]

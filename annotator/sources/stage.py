@@ -57,7 +57,22 @@ def information_spans(doc: AnnotatedArticle, lexicon: SourceLexicon) -> set[str]
             continue
         if s.id in informing or (lexicon.keep_unlinked and s.id not in linked):
             out.add(s.id)
+        elif s.id not in linked and _owns_a_finding(doc.text, s, lexicon):
+            out.add(s.id)
     return out
+
+
+_OWNER_OF = re.compile(r"[’']s?\s*$")
+_NEXT_WORDS = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?)([a-z]+)\b")
+
+
+def _owns_a_finding(text: str, span: Span, lex: SourceLexicon) -> bool:
+    """ "FBI Director James Comey's conclusion that ...", "the Associated Press's tally": a possessive SOURCE span
+    no attribution links, followed (within two modifiers) by a document noun, owns that document."""
+    if not _OWNER_OF.search(span.text):
+        return False
+    m = _NEXT_WORDS.match(text, span.end)
+    return bool(m) and lex.lemma(m.group(2))[0] in lex.words["document_nouns"]
 
 
 def analyze_sources(doc: AnnotatedArticle, lexicon: SourceLexicon | None = None, select: bool = True) -> list[Source]:
