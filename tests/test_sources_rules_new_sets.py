@@ -492,3 +492,12 @@ def test_a_possessive_owner_of_a_document_is_a_source_without_a_cue() -> None:
         at = text.index(phrase)
         doc.spans.append(Span(f"P{at}", at, at + len(phrase), "SOURCE", phrase))
     assert [s.name for s in analyze_sources(doc)] == ["Harbour Gazette"]
+
+
+def test_a_sentence_opening_common_noun_is_no_name() -> None:
+    """Read on train12s: "Fact-checkers" and "Dockworkers" (written lowercase elsewhere) open sentences as common
+    nouns, so they are groups, not a person a later "he" can point back to."""
+    for word in ("Fact-checkers", "Dockworkers"):
+        text = f"The dockworkers met on Friday. {word} said the claim was false. Ruben Lind, the mayor, said it was true, and he said the port would stay open."
+        sources = analyze_sources(story(text, [word, "Ruben Lind, the mayor,", "he"]))
+        assert [(s.type.split("_")[0], len(s.mentions)) for s in sources] == [("ANONYMOUS", 1), ("NAMED", 2)], word

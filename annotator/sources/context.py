@@ -220,11 +220,16 @@ def _is_proper(tok: Tok, index: int, toks: list[Tok], ctx: _DocContext) -> bool:
             return True
         if lex.is_common_word(tok.low) or tok.low in lex.number_words or tok.text == "I":
             return False
+        if _LOWER_AFTER_HYPHEN.search(tok.text) or tok.text.lower() in ctx.lower_words:
+            return False  # "Fact-checkers said", "Dockworkers said" with "dockworkers" elsewhere: common nouns
         # an unknown capitalised first word is a name only where a name can be: as the head, or followed by
         # more capitalised words ("Caddell said", "Jorge Castañeda said"; not "Voting rights advocates")
         nxt = toks[index + 1] if index + 1 < len(toks) else None
         return nxt is None or not nxt.text[0].isalpha() or (nxt.cap and not shouted)
     return True
+
+
+_LOWER_AFTER_HYPHEN = re.compile(r"\w-[a-z]")  # "Fact-checkers", "Anti-war"; names hyphenate capitals ("al-Sadr" aside)
 
 
 def _in_caps_run(tok: Tok, text: str, reach: int) -> bool:
