@@ -106,9 +106,11 @@ def find_furniture(text: str, config: CleaningConfig | None = None, title: str |
         line = lines[i][2].strip()
         if any(p.fullmatch(line) for p in pats.bylines) or _name_line(line, rules.name_line_max_words):
             mark(i, "byline")
+        elif _introduces_quote(line):
+            continue  # "From Ana Ruiz writing at the Ledger:", "The mayor said in a statement:": the body begins
         elif is_title and (dated is not None or not _SENTENCE_END.search(line) or _BULLET.match(line) or _n_words(line) <= 3):
             mark(i, "subhead")
-    if is_title and dated is None and _deck(lines, lead_start, rules.deck_max_words):
+    if is_title and dated is None and _deck(lines, lead_start, rules.deck_max_words) and not _introduces_quote(lines[lead_start][2].strip()):
         mark(lead_start, "subhead")
     for i in range(lead_start, len(lines)):
         line = lines[i][2].strip()
@@ -130,6 +132,11 @@ def _in_capitals(text: str) -> bool:
     """At least two letters, every one upper case."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def _introduces_quote(line: str) -> bool:
+    """A line of four or more words ending with a colon opens the quoted text that follows: not a sub-heading."""
+    return line.endswith(":") and _n_words(line) >= 4
 
 
 def _caps_subhead(line: str, max_words: int) -> bool:

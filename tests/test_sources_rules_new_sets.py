@@ -501,3 +501,19 @@ def test_a_sentence_opening_common_noun_is_no_name() -> None:
         text = f"The dockworkers met on Friday. {word} said the claim was false. Ruben Lind, the mayor, said it was true, and he said the port would stay open."
         sources = analyze_sources(story(text, [word, "Ruben Lind, the mayor,", "he"]))
         assert [(s.type.split("_")[0], len(s.mentions)) for s in sources] == [("ANONYMOUS", 1), ("NAMED", 2)], word
+
+
+def test_a_hat_tip_and_a_line_introducing_a_block_quote_credit_a_source() -> None:
+    """Read on train12i and train12m: "(h/t Kestrel Daily.)" and a line "From Ana Ruiz writing at the Ledger:" over a
+    block quote credit who the words come from; such a line is no sub-heading."""
+    from annotator.layout import find_furniture
+
+    text = (
+        "Ferry fares rise again\n\nFrom Ana Ruiz writing at the Ledger:\n\n"
+        "\u201cThe harbour board voted on Monday to raise fares by a tenth.\u201d\n\n"
+        "The board met for an hour. (h/t Kestrel Daily.)\n"
+    )
+    doc = story(text, [])
+    doc.article.meta["furniture"] = find_furniture(text)
+    assert not [f for f in doc.article.meta["furniture"] if f.kind == "subhead"]
+    assert [s.name for s in analyze_sources(doc)] == ["Ana Ruiz", "Kestrel Daily"]

@@ -186,6 +186,17 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     for m in lex.derived["post_signature"].finditer(text):
         if not _common_opening(m.group("name"), lex):
             out.append(DerivedRange(m.start("name"), m.end("name"), "signed"))
+    # a hat tip ("(h/t Coast Courier)") or a line introducing a block quote ("From Ana Ruiz writing at the Ledger:")
+    for m in lex.derived["credit_line"].finditer(text):
+        group = "tip" if m.group("tip") else "intro"
+        start, end = m.start(group), m.end(group)
+        writing = re.search(r"\s+writing\s+(?:at|for|in)\s+", text[start:end])
+        if writing:
+            end = start + writing.start()  # "Ana Ruiz writing at the Ledger": the writer speaks
+        while end > start and text[end - 1] == "." and len(text[start:end].split()[-1]) > 2:
+            end -= 1  # "(h/t Coast Courier.)": the full stop ends the sentence
+        if not _common_opening(text[start:end], lex):
+            out.append(DerivedRange(start, end, "signed"))
     return out
 
 

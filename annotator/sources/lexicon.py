@@ -207,6 +207,7 @@ class Derived(StrictModel):
     nested_relative: Pattern
     signed_quote: Pattern
     post_signature: Pattern
+    credit_line: Pattern
     trailing_speaker: Pattern
     labelling: Pattern
     poll_phrase: Pattern
@@ -389,6 +390,7 @@ class SourceLexicon:
         derived |= {k: re.compile(getattr(d, k)) for k in ("nested_speaker", "nested_relative")}
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         derived["post_signature"] = re.compile(d.post_signature)
+        derived["credit_line"] = re.compile(d.credit_line, re.MULTILINE)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
         derived["poll_frames"] = [re.compile(x) for x in d.poll_frames]
         derived["poll_phrase"] = re.compile(d.poll_phrase)  # case matters: a capital letter opens a pollster's name
