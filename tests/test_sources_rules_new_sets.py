@@ -517,3 +517,14 @@ def test_a_hat_tip_and_a_line_introducing_a_block_quote_credit_a_source() -> Non
     doc.article.meta["furniture"] = find_furniture(text)
     assert not [f for f in doc.article.meta["furniture"] if f.kind == "subhead"]
     assert [s.name for s in analyze_sources(doc)] == ["Ana Ruiz", "Kestrel Daily"]
+
+
+def test_a_document_that_shows_something_is_a_source() -> None:
+    """Read on train12i, train12o and fresh: "harbour records show" and "an internal audit found" make those documents sources
+    though no attribution is tagged; "what the charts show" takes only the document, and a person's finding is not
+    a document's."""
+    text = (
+        "Fares rose by a tenth, harbour records show. An internal audit found no fault. "
+        "The board wants to keep what the charts show. The pilots found the fog thick."
+    )
+    assert [s.name for s in analyze_sources(story(text, []))] == ["harbour records", "internal audit", "charts"]

@@ -200,6 +200,32 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
+def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
+    """A document that shows or found something ("Canadian records show", "the commissioner says an internal review
+    found"): the noun phrase right before the verb (``derived.document_finding``), when its last word is a document
+    noun that is no picture (``finding_excluded_heads``). Inside someone's words it is still listed, as annotators do."""
+    out: list[DerivedRange] = []
+    stops, prepositions = lex.derived["nested_np_stops"], lex.derived["nested_np_prepositions"]
+    for m in lex.derived["document_finding"].finditer(text):
+        words = list(re.finditer(r"[\w’'.&/-]+", text[max(0, m.start() - 120) : m.start()]))
+        if not words or words[-1].end() != min(m.start(), 120):
+            continue
+        head = lex.lemma(words[-1].group().lower())[0]
+        if head not in lex.words["document_nouns"] or head in lex.derived["finding_excluded_heads"]:
+            continue
+        offset = max(0, m.start() - 120)
+        first = len(words) - 1
+        for i in range(len(words) - 2, max(-1, len(words) - 6), -1):
+            between = text[offset + words[i].end() : offset + words[i + 1].start()]
+            low = words[i].group().lower()
+            ends_sentence = low[-1] in ".,;:!?" and not re.fullmatch(r"(?:[a-z]\.)+", low)  # "U.S." is a word
+            if between.strip() or ends_sentence or stops.search(low) or prepositions.search(low) or low == "what":
+                break
+            first = i
+        out.append(DerivedRange(offset + words[first].start(), m.start(), "finding"))
+    return out
+
+
 def trailing_ranges(text: str, contents: list[tuple[int, int]], lex: SourceLexicon) -> list[DerivedRange]:
     """A speaker closing another attribution's content ("Republicans were incensed that the deals ..., sources who
     reviewed them told the Courier"): the tagger gives each word one label, so the inner attribution at the end of

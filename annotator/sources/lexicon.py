@@ -208,6 +208,8 @@ class Derived(StrictModel):
     signed_quote: Pattern
     post_signature: Pattern
     credit_line: Pattern
+    document_finding: Pattern
+    finding_excluded_heads: WordList
     trailing_speaker: Pattern
     labelling: Pattern
     poll_phrase: Pattern
@@ -391,6 +393,8 @@ class SourceLexicon:
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
         derived["post_signature"] = re.compile(d.post_signature)
         derived["credit_line"] = re.compile(d.credit_line, re.MULTILINE)
+        derived["document_finding"] = re.compile(d.document_finding)
+        derived["finding_excluded_heads"] = frozenset(x.strip().lower() for x in d.finding_excluded_heads)
         derived["trailing_speaker"] = re.compile(d.trailing_speaker)
         derived["poll_frames"] = [re.compile(x) for x in d.poll_frames]
         derived["poll_phrase"] = re.compile(d.poll_phrase)  # case matters: a capital letter opens a pollster's name

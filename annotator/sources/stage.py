@@ -16,6 +16,7 @@ from annotator.sources.derived import (
     according_ranges,
     antecedent_ranges,
     cited_ranges,
+    finding_ranges,
     labelled_ranges,
     methodology_ranges,
     nested_ranges,
@@ -241,7 +242,7 @@ def _add_derived(
     sourceless += [m.end() for start, end in contents for m in _ACCORDING_INSIDE.finditer(text, start, end)]
     found += antecedent_ranges(text, relatives, lexicon) + labelled_ranges(text, lexicon) + according_ranges(text, sourceless, lexicon)
     found += signed_ranges(text, lexicon) + poll_ranges(text, shares, lexicon) + poll_frame_ranges(text, lexicon) + passive_ranges(text, lexicon)
-    found += _unlinked_speakers(doc, ctx)
+    found += _unlinked_speakers(doc, ctx) + finding_ranges(text, lexicon)
     every_content = sorted((span_of[c].start, span_of[c].end) for a in doc.attributions for c in a.content if c in span_of)
     found += trailing_ranges(text, every_content, lexicon)
     anchor_names = {by_id[sid].start: of_span[sid].name for sid in keep if sid in of_span}
