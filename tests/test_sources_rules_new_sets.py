@@ -528,3 +528,16 @@ def test_a_document_that_shows_something_is_a_source() -> None:
         "The board wants to keep what the charts show. The pilots found the fog thick."
     )
     assert [s.name for s in analyze_sources(story(text, []))] == ["harbour records", "internal audit", "charts"]
+
+
+def test_a_standing_in_some_polls_is_their_data() -> None:
+    """Read on holdout, fresh and train12p: "gains in some polls", "at the top of national polls", "leading each of the
+    last ten harbour polls" make those polls the source of the standing; "the polls" in general is no source."""
+    for phrase, poll in (
+        ("Ruiz's recent gains in some polls", "some polls"),
+        ("Ruiz was at the top of national polls", "national polls"),
+        ("Despite leading each of the last ten harbour polls, Ruiz", "last ten harbour polls"),
+    ):
+        text = f"{phrase} may not last. Voters will decide in May."
+        assert [s.name for s in analyze_sources(story(text, []))] == [poll], phrase
+    assert not analyze_sources(story("Ruiz is ahead in the polls. Voters will decide in May.", []))
