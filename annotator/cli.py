@@ -290,8 +290,8 @@ def eval_sources(
         typer.Option(
             "--split",
             help=(
-                "A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12t: "
-                "data/sources-gold/GUIDELINES.md), several joined by commas (pooled in the 'all' row: train12k,train12l,train12r,train12t), or all."
+                "A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12u: "
+                "data/sources-gold/GUIDELINES.md), several joined by commas (pooled in the 'all' row: train12k,train12l,train12r,train12t,train12u), or all."
             ),
         ),
     ] = "all",
