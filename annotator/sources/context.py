@@ -220,7 +220,7 @@ def _is_proper(tok: Tok, index: int, toks: list[Tok], ctx: _DocContext) -> bool:
             return True
         if lex.is_common_word(tok.low) or tok.low in lex.number_words or tok.text == "I":
             return False
-        if _LOWER_AFTER_HYPHEN.search(tok.text) or tok.text.lower() in ctx.lower_words:
+        if _LOWER_AFTER_HYPHEN.search(tok.text) or (tok.text.lower() in ctx.lower_words and _strip_possessive(tok.text)[0] not in ctx.mid_caps):
             return False  # "Fact-checkers said", "Dockworkers said" with "dockworkers" elsewhere: common nouns
         # an unknown capitalised first word is a name only where a name can be: as the head, or followed by
         # more capitalised words ("Caddell said", "Jorge Castañeda said"; not "Voting rights advocates")
