@@ -501,6 +501,10 @@ def test_a_sentence_opening_common_noun_is_no_name() -> None:
         text = f"The dockworkers met on Friday. {word} said the claim was false. Ruben Lind, the mayor, said it was true, and he said the port would stay open."
         sources = analyze_sources(story(text, [word, "Ruben Lind, the mayor,", "he"]))
         assert [(s.type.split("_")[0], len(s.mentions)) for s in sources] == [("ANONYMOUS", 1), ("NAMED", 2)], word
+    # a surname that is also a common word stays a name where the article capitalises it mid-sentence
+    text = "The price of fares rose. Mayor Tom Price said the levy was fair. Price said it would stay."
+    sources = analyze_sources(story(text, ["Mayor Tom Price", "Price"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Tom Price", 2)]
 
 
 def test_a_hat_tip_and_a_line_introducing_a_block_quote_credit_a_source() -> None:
