@@ -261,7 +261,7 @@ def _first_known_member(m: Mention, people: list[Entity], lex: SourceLexicon) ->
     if len(mine) < 2:
         return None
     if len(mine) > 2 and mine[0] in lex.first_names and len(_FIRST_MEMBER.split(m.name, 1)[0].split()) == 1:
-        # "David and Jeanne Heidler": a given name alone shares the last surname, so "David Eisenhower" is not him
+        # "Maria and Ruth Lindqvist": a given name alone shares the last surname, so "Maria Sorensen" is not her
         surname = mine[-1]
         return next((e for e in people for n in e.names() if (w := _name_words(n, lex)) and w[-1] == surname and mine[0] in w), None)
     found = next((e for e in people for n in e.names() if mine[0] in _name_words(n, lex)), None)

@@ -201,7 +201,7 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
 
 
 def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
-    """A document that shows or found something ("Canadian records show", "the commissioner says an internal review
+    """A document that shows or found something ("harbour records show", "the board says an audit of its own
     found"): the noun phrase right before the verb (``derived.document_finding``), when its last word is a document
     noun that is no picture (``finding_excluded_heads``). Inside someone's words it is still listed, as annotators do."""
     out: list[DerivedRange] = []

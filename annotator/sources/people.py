@@ -46,8 +46,8 @@ def join_lede_description(entities: list[Entity], doc: AnnotatedArticle | None, 
 
 
 def join_announced_titles(entities: list[Entity], lex: SourceLexicon) -> None:
-    """ "NATO's secretary general called on ..." then "... NATO Secretary General Jens Stoltenberg said": a title
-    with its owner named ("NATO's", "the union's") that the story then gives with a name, same title and same
+    """ "The league's secretary general called for calm" then "... League Secretary General Ana Roe said": a title
+    with its owner named ("the league's", "the union's") that the story then gives with a name, same title and same
     owner, within ``lede_window`` characters, is that named person, wherever in the story it comes."""
     if not lex.lede_window:
         return
@@ -70,8 +70,8 @@ def join_announced_titles(entities: list[Entity], lex: SourceLexicon) -> None:
 
 
 def _same_office(description: Mention, own: set[str], named: Mention) -> bool:
-    """The named mention gives the description's title and every word of its own ("NATO Secretary General X" for
-    "NATO's secretary general"), or the same owner."""
+    """The named mention gives the description's title and every word of its own ("League Secretary General X" for
+    "the league's secretary general"), or the same owner."""
     if description.head not in named.roles:
         return False
     if description.affiliation and named.affiliation:
@@ -189,7 +189,7 @@ def _party_clash(m: Mention, e: Entity, lex: SourceLexicon) -> bool:
 
 
 def _named_proxy(m: Mention, own: set[str], recent: list[Entity], lex: SourceLexicon) -> Entity | None:
-    """ "Pagliano's lawyer" after "An attorney for Pagliano, Mark MacDougall": a description whose head usually
+    """ "Ruiz's lawyer" after "An attorney for Ruiz, Tomas Berg": a description whose head usually
     denotes somebody else (a spokesman, a lawyer) is the nearest named person only when the article introduced that
     person with the same role (or a synonym, ``words.role_synonyms``) and every word of its own, such as the person
     spoken for, and that person is not the one spoken for."""

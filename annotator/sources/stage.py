@@ -68,7 +68,7 @@ _NEXT_WORDS = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?)([a-z]+)\b")
 
 
 def _owns_a_finding(text: str, span: Span, lex: SourceLexicon) -> bool:
-    """ "FBI Director James Comey's conclusion that ...", "the Associated Press's tally": a possessive SOURCE span
+    """ "Harbour Director Ana Roe's finding that ...", "the Coast Courier's tally": a possessive SOURCE span
     no attribution links, followed (within two modifiers) by a document noun, owns that document."""
     if not _OWNER_OF.search(span.text):
         return False
