@@ -156,25 +156,30 @@ def nearest_named_person(m: Mention, recent: list[Entity], lex: SourceLexicon) -
 def placed_elsewhere(m: Mention, e: Entity, lex: SourceLexicon) -> bool:
     """A description naming a state (``words.region_names``: "the Florida senator") and a person the article
     placed only in other states ("Sen. X of Vermont", "Rep. X (R-Utah)")."""
-    if not lex.region_pattern.search(m.text):
+    mine = _regions([m.text], lex)
+    if not mine:
         return False
-    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
-    theirs = {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}
+    theirs = _regions([x.text for x in e.mentions], lex)
     return bool(theirs) and not mine & theirs
+
+
+def _regions(texts: list[str], lex: SourceLexicon) -> set[str]:
+    """The states (``words.region_names``) some mention texts name, lowercase."""
+    return {r.lower() for t in texts for r in lex.region_pattern.findall(t)}
 
 
 def _placed_here(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
     """ "The Florida senator" after "Florida Sen. X" and "Sen. Y of Vermont": the nearest named person the article
     placed in the state the description names with the same role (or party: "the Utah Republican"), within the
     description window, whoever came between."""
-    mine = {r.lower() for r in lex.region_pattern.findall(m.text)}
+    mine = _regions([m.text], lex)
     if not mine:
         return None
     party = lex.party_words.get(m.head)
     for e in recent:
         if m.start - e.last.end > lex.description_window:
             break
-        if e.type != NAMED_PERSON or e.plural or not mine & {r.lower() for x in e.mentions for r in lex.region_pattern.findall(x.text)}:
+        if e.type != NAMED_PERSON or e.plural or not mine & _regions([x.text for x in e.mentions], lex):
             continue
         if m.head in e.roles() or (party and party in {x.affiliation for x in e.mentions}):
             return e
