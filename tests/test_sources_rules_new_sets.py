@@ -545,3 +545,27 @@ def test_a_standing_in_some_polls_is_their_data() -> None:
         text = f"{phrase} may not last. Voters will decide in May."
         assert [s.name for s in analyze_sources(story(text, []))] == [poll], phrase
     assert not analyze_sources(story("Ruiz leads the race in the polls. Voters will decide in May.", []))
+
+
+# -- fourteenth round, read on train12v: the first bearer of a surname
+
+
+def test_a_surname_alone_is_its_first_bearer_not_a_relative_named_later() -> None:
+    text = (
+        "Tomas Eriksen, 51, was charged in March with selling forged permits. "
+        "Eriksen said in court that the permits were genuine. "
+        "His sister, Ingrid Maja Eriksen, wrote to the judge that he had supported the family. "
+        "Eriksen said he would appeal."
+    )
+    sources = analyze_sources(story(text, ["Eriksen", "His sister, Ingrid Maja Eriksen,", "Eriksen"], cue="said"))
+    by_name = {s.name: [m.text for m in s.mentions] for s in sources}
+    assert by_name["Ingrid Maja Eriksen"] == ["His sister, Ingrid Maja Eriksen,"]
+    assert [m for m in by_name.values() if m != ["His sister, Ingrid Maja Eriksen,"]] == [["Eriksen", "Eriksen"]]
+    # nobody cited under the first bearer's name: "Eriksen" stays with the relative who is cited
+    text = (
+        "Tomas Eriksen, 51, was charged in March with selling forged permits. "
+        "His sister, Ingrid Maja Eriksen, said the family had been supported. "
+        "Eriksen said she would appeal."
+    )
+    sources = analyze_sources(story(text, ["His sister, Ingrid Maja Eriksen,", "Eriksen"]))
+    assert [len(s.mentions) for s in sources] == [2]

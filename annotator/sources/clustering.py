@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from annotator.schema import AnnotatedArticle
+from annotator.sources.context import _context
 from annotator.sources.entities import Entity, as_owner
 from annotator.sources.lexicon import (
     ANONYMOUS_DESCRIBED,
@@ -38,13 +39,14 @@ def cluster_mentions(mentions: Sequence[Mention], doc: AnnotatedArticle | None, 
     # Entities by their last mention, latest first, kept in order as mentions arrive (in text order) and cut at
     # ``entity_window`` characters: resolution looks back that far at most, so a long document costs linear time.
     recent: list[Entity] = []
+    bearers = FirstBearers(doc.text, lexicon) if doc is not None else None
     for m in mentions:
         if m.pronoun in ("speaker", "addressee"):
             speaker_pending.append(m)
             continue
         while recent and m.start - recent[-1].last.end > lexicon.entity_window:
             recent.pop()
-        target = _resolve(m, recent, lexicon)
+        target = _resolve(m, recent, lexicon, bearers)
         if target is None and doc is not None:
             target = _issuer(m, recent, doc.text, lexicon)
         if target is None:
@@ -94,16 +96,16 @@ def _issuer(m: Mention, recent: list[Entity], text: str, lex: SourceLexicon) -> 
     return None
 
 
-def _resolve(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
+def _resolve(m: Mention, recent: list[Entity], lex: SourceLexicon, bearers: FirstBearers | None = None) -> Entity | None:
     """The entity ``m`` joins among ``recent`` (latest last mention first), or None for a new one."""
     if m.type == DOCUMENT and m.owner is not None:
-        return _resolve(m.owner, recent, lex)  # "Ivana Trump's brief" joins Ivana Trump, else starts her source
+        return _resolve(m.owner, recent, lex, bearers)  # "Ivana Trump's brief" joins Ivana Trump, else starts her source
     if m.type == NAMED_PERSON:
         if m.plural:
             # "Mr. King and Mr. Schultz" is a group of its own, unless the same people were named together before
             return next((e for e in recent if e.type == NAMED_PERSON and e.plural and _same_named_group(m, e)), None)
         for e in recent:
-            if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e, lex):
+            if e.type in (NAMED_PERSON, DOCUMENT) and not e.plural and _names_match(m, e, lex) and not _another_bearer(m, e, recent, lex, bearers):
                 return e
         return _misspelt_surname(m, recent, lex)
     if m.type == NAMED_ORGANIZATION and len(m.name.split()) == 1:
@@ -318,6 +320,58 @@ def _names_match(m: Mention, e: Entity, lex: SourceLexicon) -> bool:
         if len(other) == 1 and other[0] in mine:
             return True
     return False
+
+
+class FirstBearers:
+    """The first full name ("Given [Middle] Surname", capitalised, no title or common word among the given names)
+    the text gives each surname, and where: a surname alone stands for that person by newspaper convention.
+    Headline lines are skipped, and a word with a lowercase part after a hyphen is no name: "Prize-winning
+    Lindqvist" gives no given name."""
+
+    _WORD = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’.]*)*"
+    _RUN = re.compile(rf"(?<![\w-]){_WORD}(?: {_WORD})+(?![\w-])")
+
+    def __init__(self, text: str, lex: SourceLexicon) -> None:
+        self._first: dict[str, tuple[int, tuple[str, ...]]] = {}
+        ctx = _context(text, lex)
+        for run in self._RUN.finditer(text):
+            if ctx.line_is_caseless(run.start()):
+                continue
+            words = [w.lower() for w in run.group().split()]
+            # a sentence ends inside the run ("in July. Guccifer ..."): only the words after its last full stop
+            ends = [i + 1 for i, w in enumerate(words[:-1]) if w.endswith(".") and len(w) > 2 and w not in lex.titles]
+            words = words[ends[-1] if ends else 0 :]
+            words[-1] = re.sub(r"(['’]s|\W+)$", "", words[-1])
+            cut = max((i + 1 for i, w in enumerate(words[:-1]) if w in lex.titles or lex.is_common_word(w.rstrip("."))), default=0)
+            name = tuple(words[cut:])
+            if len(name) >= 2 and len(name[-1]) > 2 and not lex.is_common_word(name[-1]):
+                self._first.setdefault(name[-1], (run.start(), name))
+
+    def before(self, surname: str, offset: int) -> tuple[str, ...] | None:
+        found = self._first.get(surname)
+        return found[1] if found is not None and found[0] < offset else None
+
+
+def _another_bearer(m: Mention, e: Entity, recent: list[Entity], lex: SourceLexicon, bearers: FirstBearers | None) -> bool:
+    """``m`` and ``e`` share a surname, but one of them is known only by it, the text gave that surname first to
+    someone with other given names, and that someone is cited: "Ostrova" after the text named "Lena Ostrova" is not
+    "Marta Ostrova". (With nobody cited as the first bearer, "Bush" stays with the "Jeb Bush" who is.)"""
+    if bearers is None:
+        return False
+    mine = _name_words(m.name_tokens, lex)
+    names = [_name_words(n, lex) for n in e.names()]
+    if len(mine) >= 2 and names and all(len(n) == 1 for n in names):
+        bearer = bearers.before(mine[-1], e.mentions[0].start)
+        return bearer is not None and _other_given_name(mine, bearer)
+    if len(mine) == 1 and (bearer := bearers.before(mine[0], m.start)) is not None and any(_other_given_name(bearer, n) for n in names):
+        return any(o is not e and _bears(o, bearer, lex) for o in recent)
+    return False
+
+
+def _bears(e: Entity, bearer: tuple[str, ...], lex: SourceLexicon) -> bool:
+    """``e`` is a person cited by ``bearer``'s surname alone, or by a name that fits ``bearer``'s."""
+    names = [_name_words(n, lex) for n in e.names()]
+    return bool(names) and all(n[-1] == bearer[-1] and not _other_given_name(n, bearer) for n in names)
 
 
 def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
