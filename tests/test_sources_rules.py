@@ -133,6 +133,12 @@ def test_a_word_of_belief_or_guess_needs_a_very_confident_head() -> None:
     assert [k for k, _ in _kinds(text, ["speculated about"], [0.95])] == ["information"]
 
 
+def test_championing_or_introducing_a_measure_is_an_act_unless_the_head_is_very_sure() -> None:
+    text = "One councillor has championed the levy, another introduced a bill, and a third proposed a delay."
+    kinds = [k for k, _ in _kinds(text, ["has championed", "introduced", "proposed"], [0.8, 0.8, 0.8])]
+    assert kinds == ["stance", "stance", "information"]
+
+
 def test_a_refusal_cue_is_a_refusal_whatever_the_head_says() -> None:
     text = "The port office wouldn’t say whether the cranes were safe, and it declined to comment on the audit."
     assert _kinds(text, ["wouldn’t say", "declined"], [0.95, 0.95]) == [("information", True), ("information", True)]
