@@ -569,3 +569,12 @@ def test_a_surname_alone_is_its_first_bearer_not_a_relative_named_later() -> Non
     )
     sources = analyze_sources(story(text, ["His sister, Ingrid Maja Eriksen,", "Eriksen"]))
     assert [len(s.mentions) for s in sources] == [2]
+
+
+def test_they_points_past_a_country() -> None:
+    text = "Dock workers say the port is unsafe. Norway says it will inspect the cranes, and they say the cranes are old."
+    sources = analyze_sources(story(text, ["Dock workers", "Norway", "they"], cue="say"))
+    assert [[m.text for m in s.mentions] for s in sources] == [["Dock workers", "they"], ["Norway"]]
+    # a body, unlike a country, may be "they"
+    text = "The Harbour Board says the port is safe, and they say the cranes are new."
+    assert [len(s.mentions) for s in analyze_sources(story(text, ["The Harbour Board", "they"], cue="say"))] == [2]

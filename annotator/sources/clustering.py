@@ -573,8 +573,8 @@ def _resolve_pronoun(m: Mention, recent: list[Entity], lex: SourceLexicon) -> En
                 return e
             continue
         if kind == "any":  # they / them / their
-            if e.plural or t in (NAMED_ORGANIZATION,):
-                return e
+            if e.plural or t == NAMED_ORGANIZATION and not all(_country_of(_org_words(x, lex), lex) for x in e.informative):
+                return e  # a body may be "they"; a country is "it" ("the U.S. plans ... they say" points past it)
     return None
 
 
