@@ -578,3 +578,10 @@ def test_they_points_past_a_country() -> None:
     # a body, unlike a country, may be "they"
     text = "The Harbour Board says the port is safe, and they say the cranes are new."
     assert [len(s.mentions) for s in analyze_sources(story(text, ["The Harbour Board", "they"], cue="say"))] == [2]
+
+
+def test_a_body_described_after_a_persons_role_is_the_roles_not_the_name() -> None:
+    assert _mention("Lena Ostrova, executive director of Harbour Workers United, a union that left the federation").type == "NAMED_PERSON"
+    assert _mention("Lena Ostrova, chair of Dock Aid, a charity").type == "NAMED_PERSON"
+    # with no role in between, the body describes the name
+    assert _mention("The ferry company, Ostrova Lines").type == "NAMED_ORGANIZATION"

@@ -509,7 +509,8 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
                 chosen.type == NAMED_PERSON
                 and not chosen.strong_person
                 and any(p is not chosen and p.head in lex.words["organization_nouns"] and p.head not in lex.words["person_nouns"] for p in parts[:clause])
-            ):
+                and not any(p is not chosen and (p.head in lex.words["person_nouns"] or p.head in lex.titles) for p in parts[:clause])
+            ):  # ... but "Lena Ostrova, director of Harbour Workers United, a union": the union is the director's
                 chosen.type = NAMED_ORGANIZATION  # "The water company, Corby Water": the name of the company
             if first.type in (ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE) and first.plural and chosen is not first:
                 # "Other major unions, including X and Y"
