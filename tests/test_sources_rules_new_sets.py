@@ -585,3 +585,8 @@ def test_a_body_described_after_a_persons_role_is_the_roles_not_the_name() -> No
     assert _mention("Lena Ostrova, chair of Dock Aid, a charity").type == "NAMED_PERSON"
     # with no role in between, the body describes the name
     assert _mention("The ferry company, Ostrova Lines").type == "NAMED_ORGANIZATION"
+
+
+def test_a_pac_is_an_organisation() -> None:
+    assert _mention("Better Ferries PAC, an outside group,").type == "NAMED_ORGANIZATION"
+    assert _mention("Harbour Forward PAC").type == "NAMED_ORGANIZATION"
