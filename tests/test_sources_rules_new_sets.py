@@ -590,3 +590,16 @@ def test_a_body_described_after_a_persons_role_is_the_roles_not_the_name() -> No
 def test_a_pac_is_an_organisation() -> None:
     assert _mention("Better Ferries PAC, an outside group,").type == "NAMED_ORGANIZATION"
     assert _mention("Harbour Forward PAC").type == "NAMED_ORGANIZATION"
+
+
+def test_a_number_after_a_possessor_counts_the_people() -> None:
+    assert _mention("the mayor's three aides").count == 3
+    assert _mention("the chair's first two callers").count == 2
+    # a year is no count
+    assert _mention("the mayor's 1995 tax return").count == 1
+
+
+def test_and_inside_a_relative_clause_joins_no_second_person() -> None:
+    assert _mention("A ferry pilot who works nights and who asked not to be named").count == 1
+    # a new noun phrase after "and" is a second person
+    assert _mention("a ferry pilot who works nights and her husband").count == 2

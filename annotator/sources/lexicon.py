@@ -124,6 +124,7 @@ _WORD_LIST_KEYS = (
     "epithet_words",
     "vague_modifiers",
     "region_names",
+    "count_ordinals",
 )
 # words.<key>: mappings word -> word ("" allowed as a value: a title that gives no role)
 _WORD_MAP_KEYS = ("irregular_plurals", "title_roles", "party_words", "party_initials")

@@ -468,7 +468,15 @@ def _role_words(toks: list[Tok], head: str, lex: SourceLexicon) -> bool:
 def _split_conjuncts(toks: list[Tok], lex: SourceLexicon) -> list[list[Tok]]:
     """Split on "and"/"&" unless it sits inside one organisation name ("Citizens for Tax Justice and ...")."""
     out: list[list[Tok]] = [[]]
+    starts = lex.words["definite_determiners"] | lex.words["singular_determiners"] | lex.words["possessive_determiners"]
+    in_clause = False
     for i, t in enumerate(toks):
+        in_clause = in_clause or t.low in ("who", "whom", "whose") and bool(out[-1])
+        if in_clause and t.low in ("and", "or") and i + 1 < len(toks):
+            nxt = toks[i + 1]
+            if not (nxt.low in starts or nxt.proper or nxt.low in lex.number_words or nxt.low.isdigit()):
+                out[-1].append(t)  # "a worshipper who prays here and who asked not to be named": one person
+                continue
         if t.low in ("and", "&", "or") and out[-1] and i + 1 < len(toks):
             nxt = toks[i + 1]
             lone_adjective = len(out[-1]) == 1 and not out[-1][0].proper and not _is_noun(out[-1][0], lex)

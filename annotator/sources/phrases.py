@@ -241,6 +241,11 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
         if toks[j].low in lex.words["relation_markers"] and j > i:
             break
     core = toks[i:] if i < len(toks) else toks[-1:]
+    if possessive and count is None:
+        # a number after the possessor counts the people: "the mayor's three aides", "the chair's first two callers"
+        k = 1 if core and core[0].low in lex.words["count_ordinals"] else 0
+        if len(core) > k + 1 and (core[k].low in lex.number_words or core[k].low.isdigit() and len(core[k].low) < 4):
+            count, plural = _quantity(core[k].low, lex)
 
     # collective nouns hand the head on: "a small group of super-wealthy contributors"
     for j, t in enumerate(core[:-2]):
