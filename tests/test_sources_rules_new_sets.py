@@ -603,3 +603,10 @@ def test_and_inside_a_relative_clause_joins_no_second_person() -> None:
     assert _mention("A ferry pilot who works nights and who asked not to be named").count == 1
     # a new noun phrase after "and" is a second person
     assert _mention("a ferry pilot who works nights and her husband").count == 2
+
+
+def test_a_quantifier_on_a_platform_or_in_a_crowd_is_vague_people() -> None:
+    assert (_mention("some on Twitter").type, _mention("some on Twitter").count) == ("ANONYMOUS_VAGUE", None)
+    assert (_mention("three in the crowd").type, _mention("three in the crowd").count) == ("ANONYMOUS_VAGUE", 3)
+    # a named body after the preposition is left to the organisation rules
+    assert _mention("some in the Harbour Party").type != "ANONYMOUS_VAGUE"

@@ -241,6 +241,16 @@ def _analyse_np(toks: list[Tok], ctx: _DocContext) -> _Part:
         if toks[j].low in lex.words["relation_markers"] and j > i:
             break
     core = toks[i:] if i < len(toks) else toks[-1:]
+    where = core[1:]
+    if (
+        quant_words
+        and not possessive
+        and where
+        and core[0].low in ("on", "in", "at", "across")
+        and all(not t.proper or t.low in lex.words["platform_names"] for t in where)
+    ):
+        # "some on Twitter", "many in the crowd": the quantifier stands for the people, the rest says where they are
+        return _Part(type=ANONYMOUS_VAGUE, count=count, plural=count != 1, name=name_text, head=quant_words[-1])
     if possessive and count is None:
         # a number after the possessor counts the people: "the mayor's three aides", "the chair's first two callers"
         k = 1 if core and core[0].low in lex.words["count_ordinals"] else 0
