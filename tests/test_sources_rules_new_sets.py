@@ -610,3 +610,11 @@ def test_a_quantifier_on_a_platform_or_in_a_crowd_is_vague_people() -> None:
     assert (_mention("three in the crowd").type, _mention("three in the crowd").count) == ("ANONYMOUS_VAGUE", 3)
     # a named body after the preposition is left to the organisation rules
     assert _mention("some in the Harbour Party").type != "ANONYMOUS_VAGUE"
+
+
+def test_the_magazine_is_the_magazine_the_text_named() -> None:
+    text = "Readers sent recipes to Harbour Living magazine’s yearly contest. The magazine said the winner was a pie."
+    assert [(s.type, s.name) for s in analyze_sources(story(text, ["The magazine"]))] == [("MEDIA_OUTLET", "Harbour Living")]
+    # another kind of outlet noun is not that magazine
+    text = "Readers sent recipes to Harbour Living magazine’s yearly contest. The newspaper said the winner was a pie."
+    assert [s.type for s in analyze_sources(story(text, ["The newspaper"]))] == ["REFERENCE"]

@@ -210,8 +210,8 @@ def _scan_doc_outlets(ctx: _DocContext) -> tuple[dict[tuple[str, ...], str], fro
     def head_ends(j: int) -> bool:
         """The descriptor is the head of its phrase: what follows is punctuation, a function word or a verb
         form, not another noun ("newspaper editor", "radio talk-show host")."""
-        if toks[j - 1].text.endswith("."):
-            return True
+        if toks[j - 1].text.endswith(".") or toks[j - 1].poss:
+            return True  # a sentence ends, or the descriptor owns what follows ("the Harbour Living magazine's poll")
         if j >= len(toks) or not toks[j].text[0].isalpha():
             return True
         nxt = toks[j]

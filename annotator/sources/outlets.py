@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from annotator.schema import AnnotatedArticle
 from annotator.sources.context import _context, _DocContext
-from annotator.sources.lexicon import DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, SourceLexicon
+from annotator.sources.lexicon import DOCUMENT, MEDIA_OUTLET, NAMED_PERSON, REFERENCE, SourceLexicon
 from annotator.sources.mentions import Mention
 from annotator.sources.outlet_names import _descriptor_match, _doc_outlet_at, _lexicon_outlet_at, described_outlets
 from annotator.sources.tokens import Tok, _strip_determiner
@@ -232,6 +232,20 @@ def same_outlet(name: str | None, publisher: str | None) -> bool:
     return name == publisher or bool(words) and words <= set(publisher.lower().split())
 
 
+def _name_described_outlets(text: str, mentions: Sequence[Mention], outlets: Sequence[OutletMention], lex: SourceLexicon) -> None:
+    """ "The magazine said" after "Harbour Living magazine": a definite outlet noun the text named an outlet with
+    before is that outlet (type, name and key), so it is typed and clustered as the outlet."""
+    for m in mentions:
+        if m.type != REFERENCE or not m.definite or m.pronoun or m.head not in lex.words["media_nouns"]:
+            continue
+        here = next((f for f in outlets if f.start == m.start and f.name), None)
+        described = (f for f in outlets if f.name == here.name and f.end <= m.start)
+        if here is None or not any(m.head in re.findall(r"\w+", text[f.start : f.end + len(m.head) + 1].lower()) for f in described):
+            continue
+        m.type, m.name, m.key = MEDIA_OUTLET, here.name, "outlet:" + here.name.lower()
+        m.affiliation = m.affiliation or here.name
+
+
 def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _DocContext) -> str | None:
     """Mark mentions of the reporting outlet (``reporter``) and sources that told another outlet
     (``relayed_by``); return the reporting outlet's name (None when neither the input nor the text shows it).
@@ -242,6 +256,7 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
     if not outlets:
         return given
     publisher = given or _dateline_outlet(doc, outlets) or reporting_outlet(outlets, described_outlets(ctx), ctx.lexicon.words["broadcast_outlets"])
+    _name_described_outlets(text, mentions, outlets, ctx.lexicon)
     by_span = {m.span_id: m for m in mentions}
     span_start = {s.id: s.start for s in doc.spans}  # a possessive may have been split off: "[The Ledger's] Ana Roe"
     spans = sorted(mentions, key=lambda m: m.start)
