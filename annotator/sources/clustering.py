@@ -574,7 +574,7 @@ def _resolve_pronoun(m: Mention, recent: list[Entity], lex: SourceLexicon) -> En
             continue
         if kind == "any":  # they / them / their
             if e.plural or t == NAMED_ORGANIZATION and not all(_country_of(_org_words(x, lex), lex) for x in e.informative):
-                return e  # a body may be "they"; a country is "it" ("the U.S. plans ... they say" points past it)
+                return e  # a body may be "they"; a country is "it" ("Norway plans ... they say" points past Norway)
     return None
 
 

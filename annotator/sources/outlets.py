@@ -239,9 +239,11 @@ def _name_described_outlets(text: str, mentions: Sequence[Mention], outlets: Seq
         if m.type != REFERENCE or not m.definite or m.pronoun or m.head not in lex.words["media_nouns"]:
             continue
         here = next((f for f in outlets if f.start == m.start and f.name), None)
-        described = (f for f in outlets if f.name == here.name and f.end <= m.start)
-        if here is None or not any(m.head in re.findall(r"\w+", text[f.start : f.end + len(m.head) + 1].lower()) for f in described):
+        if here is None:
             continue
+        earlier = [f for f in outlets if f.name == here.name and f.end <= m.start]
+        if not any(m.head in re.findall(r"\w+", text[f.start : f.end + len(m.head) + 1].lower()) for f in earlier):
+            continue  # named before, but not with this noun: "the newspaper" is not the magazine
         m.type, m.name, m.key = MEDIA_OUTLET, here.name, "outlet:" + here.name.lower()
         m.affiliation = m.affiliation or here.name
 
