@@ -200,6 +200,9 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
+_FINDING_REACH = 120  # characters looked at before "show"/"found" for the document's noun phrase
+
+
 def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """A document that shows or found something ("harbour records show", "the board says an audit of its own
     found"): the noun phrase right before the verb (``derived.document_finding``), when its last word is a document
@@ -207,13 +210,13 @@ def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     out: list[DerivedRange] = []
     stops, prepositions = lex.derived["nested_np_stops"], lex.derived["nested_np_prepositions"]
     for m in lex.derived["document_finding"].finditer(text):
-        words = list(re.finditer(r"[\w’'.&/-]+", text[max(0, m.start() - 120) : m.start()]))
-        if not words or words[-1].end() != min(m.start(), 120):
-            continue
+        offset = max(0, m.start() - _FINDING_REACH)
+        words = list(re.finditer(r"[\w’'.&/-]+", text[offset : m.start()]))
+        if not words or offset + words[-1].end() != m.start():
+            continue  # the verb must follow the noun phrase directly
         head = lex.lemma(words[-1].group().lower())[0]
         if head not in lex.words["document_nouns"] or head in lex.derived["finding_excluded_heads"]:
             continue
-        offset = max(0, m.start() - 120)
         first = len(words) - 1
         for i in range(len(words) - 2, max(-1, len(words) - 6), -1):
             between = text[offset + words[i].end() : offset + words[i + 1].start()]
