@@ -618,3 +618,12 @@ def test_the_magazine_is_the_magazine_the_text_named() -> None:
     # another kind of outlet noun is not that magazine
     text = "Readers sent recipes to Harbour Living magazine’s yearly contest. The newspaper said the winner was a pie."
     assert [s.type for s in analyze_sources(story(text, ["The newspaper"]))] == ["REFERENCE"]
+
+
+# -- fifteenth round, read on train12x
+
+
+def test_a_short_form_of_the_first_bearers_given_name_is_the_same_person() -> None:
+    text = "Sam Okoro praises the bridge. Samuel Okoro, the harbour master, said it was safe. Okoro said the toll would stay."
+    sources = analyze_sources(story(text, ["Sam Okoro", "Samuel Okoro, the harbour master,", "Okoro"]))
+    assert [(s.name, len(s.mentions)) for s in sources] == [("Sam Okoro", 3)]

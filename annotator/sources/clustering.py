@@ -377,14 +377,20 @@ def _bears(e: Entity, bearer: tuple[str, ...], lex: SourceLexicon) -> bool:
 def _other_given_name(mine: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Same surname, words before it on both sides, and none of them shared: another person of the family ("Lena
     Ostrova", "Marta Ostrova"). A shared word ("Rival Lena Ostrova", "Lena Maria Ostrova") or an initial that
-    fits ("J. Roe", "Jane Roe") is the same person."""
+    fits ("J. Roe", "Jane Roe") is the same person, and so is a short form that begins the full one ("Sam Roe",
+    "Samuel Roe")."""
     if len(mine) < 2 or len(other) < 2 or mine[-1] != other[-1]:
         return False
     given, others = set(mine[:-1]), set(other[:-1])
-    if given & others:
+    if given & others or any(_short_form(a, b) or _short_form(b, a) for a in given for b in others):
         return False
     initials = {w[0] for w in given | others if len(w.rstrip(".")) == 1}
     return not initials & {w[0] for w in given | others if len(w.rstrip(".")) > 1}
+
+
+def _short_form(short: str, full: str) -> bool:
+    """``short`` is a given name's short form that begins ``full`` ("sam" of "samuel"); three letters at least."""
+    return len(short) >= 3 and len(full) > len(short) and full.startswith(short)
 
 
 def _misspelt_surname(m: Mention, recent: list[Entity], lex: SourceLexicon) -> Entity | None:
