@@ -627,3 +627,12 @@ def test_a_short_form_of_the_first_bearers_given_name_is_the_same_person() -> No
     text = "Sam Okoro praises the bridge. Samuel Okoro, the harbour master, said it was safe. Okoro said the toll would stay."
     sources = analyze_sources(story(text, ["Sam Okoro", "Samuel Okoro, the harbour master,", "Okoro"]))
     assert [(s.name, len(s.mentions)) for s in sources] == [("Sam Okoro", 3)]
+
+
+def test_a_relative_clause_after_a_description_names_nobody_cited() -> None:
+    text = (
+        "A councillor in Port Alden said the ferry should close. The port lost money again. "
+        "The councillor, who represents a district in Kelso province, said the vote would come in May."
+    )
+    sources = analyze_sources(story(text, ["A councillor in Port Alden", "The councillor, who represents a district in Kelso province,"]))
+    assert [(s.type, len(s.mentions)) for s in sources] == [("ANONYMOUS_DESCRIBED", 2)]

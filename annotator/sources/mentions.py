@@ -505,14 +505,14 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
         chosen.plural = True
         chosen.name = ", ".join(p.name for p in parts)
     else:
-        named = [p for p in parts if p.named and p.type == NAMED_PERSON and (p is first or p.strong)]
-        named = named or [p for p in parts if p.named and (p is first or p.strong)]
+        clause = _relative_clause_start(toks, lex)  # "The lawmaker, who represents Albay": the clause names nobody cited
+        named = [p for p in parts[:clause] if p.named and p.type == NAMED_PERSON and (p is first or p.strong)]
+        named = named or [p for p in parts[:clause] if p.named and (p is first or p.strong)]
         others = [p for p in parts[1:] if p.head in ("other", "others") or (p.name.lower() in ("others", "other"))]
         if first.type == ANONYMOUS_DESCRIBED and named and named[0].type != NAMED_PERSON and not named[0].examples:
             named = []  # "officials at Homeland Security Investigations, a division of ICE": still the officials
         if named and (first.named or first.type in (REFERENCE, ANONYMOUS_DESCRIBED, ANONYMOUS_VAGUE)) and not (first.type == DOCUMENT):
             chosen = named[0]
-            clause = _relative_clause_start(toks, lex)
             if (
                 chosen.type == NAMED_PERSON
                 and not chosen.strong_person
