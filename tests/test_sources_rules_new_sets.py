@@ -636,3 +636,14 @@ def test_a_relative_clause_after_a_description_names_nobody_cited() -> None:
     )
     sources = analyze_sources(story(text, ["A councillor in Port Alden", "The councillor, who represents a district in Kelso province,"]))
     assert [(s.type, len(s.mentions)) for s in sources] == [("ANONYMOUS_DESCRIBED", 2)]
+    # a clause that lists the members still names them
+    text = "The authors of the study, which include the Harbour Fund and Kelso Water Watch,"
+    assert describe_span(text, Span("s", 0, len(text), "SOURCE", text)).type == "NAMED_ORGANIZATION"
+
+
+def test_a_person_of_a_named_paper_is_the_person() -> None:
+    for text in ("Ana F. Ruiz of the Weekly Courier", "Tomas Vidal of the Harbour Courier"):
+        mention = describe_span(text, Span("s", 0, len(text), "SOURCE", text))
+        assert (mention.type, mention.name) == ("NAMED_PERSON", text.split(" of ")[0]), text
+    for text in ("Georgia Institute of Technology", "Harbour University of Kelso"):
+        assert describe_span(text, Span("s", 0, len(text), "SOURCE", text)).type == "NAMED_ORGANIZATION", text

@@ -443,8 +443,9 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
                 prev.proper
                 and nxt.proper
                 and (_run_has_org_keyword(core[:j], lex) or nxt.low in lex.words["organization_keywords"] or prev.low in lex.words["organization_keywords"])
+                and not _person_name_before(core[:j], lex)
             ):
-                continue  # "University of Michigan", "Citizens for Tax Justice"
+                continue  # "University of Michigan", "Citizens for Tax Justice"; not "Ana F. Ruiz of the Weekly Courier"
             if prev.low in lex.titles and nxt.proper and (prev.proper or _first_name_after(core, j + 1, lex)):
                 continue  # "Secretary of State John Kerry" (a capitalised title then a person's name)
         if low in lex.words["relation_markers"] or low in lex.words["head_end_words"]:
@@ -464,6 +465,17 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
         ):
             return j
     return len(core)
+
+
+def _person_name_before(run: list[Tok], lex: SourceLexicon) -> bool:
+    """The capitalised words before an "of" are a person's name: a known first name, then capitalised words, none of
+    them an organisation's keyword ("Ana F. Ruiz", not "Georgia Institute")."""
+    return (
+        len(run) >= 2
+        and run[0].low in lex.first_names
+        and all(t.cap for t in run)
+        and not _run_has_org_keyword(run, lex)
+    )
 
 
 def _first_name_after(toks: list[Tok], start: int, lex: SourceLexicon) -> bool:
