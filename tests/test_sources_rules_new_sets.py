@@ -647,3 +647,11 @@ def test_a_person_of_a_named_paper_is_the_person() -> None:
         assert (mention.type, mention.name) == ("NAMED_PERSON", text.split(" of ")[0]), text
     for text in ("Georgia Institute of Technology", "Harbour University of Kelso"):
         assert describe_span(text, Span("s", 0, len(text), "SOURCE", text)).type == "NAMED_ORGANIZATION", text
+
+
+def test_a_party_word_before_an_organisations_keyword_is_part_of_its_name() -> None:
+    text = "the Republican Party of Kelso"
+    mention = describe_span(text, Span("s", 0, len(text), "SOURCE", text))
+    assert (mention.type, mention.name) == ("NAMED_ORGANIZATION", "Republican Party of Kelso")
+    text = "Republican Party chairman Tomas Vidal"
+    assert describe_span(text, Span("s", 0, len(text), "SOURCE", text)).name == "Tomas Vidal"
