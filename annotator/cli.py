@@ -290,9 +290,9 @@ def eval_sources(
         typer.Option(
             "--split",
             help=(
-                "A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12w: "
+                "A split of the gold set (tune, holdout, fresh, fresh2, fresh3, train12, train12b ... train12y: "
                 "data/sources-gold/GUIDELINES.md), several joined by commas (pooled in the 'all' row: "
-                "train12k,train12l,train12r,train12t,train12u,train12w), or all."
+                "train12k,train12l,train12r,train12t,train12u,train12w,train12y), or all."
             ),
         ),
     ] = "all",
