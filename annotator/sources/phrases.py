@@ -470,12 +470,7 @@ def _head_end(core: list[Tok], lex: SourceLexicon) -> int:
 def _person_name_before(run: list[Tok], lex: SourceLexicon) -> bool:
     """The capitalised words before an "of" are a person's name: a known first name, then capitalised words, none of
     them an organisation's keyword ("Ana F. Ruiz", not "Georgia Institute")."""
-    return (
-        len(run) >= 2
-        and run[0].low in lex.first_names
-        and all(t.cap for t in run)
-        and not _run_has_org_keyword(run, lex)
-    )
+    return len(run) >= 2 and run[0].low in lex.first_names and all(t.cap for t in run) and not _run_has_org_keyword(run, lex)
 
 
 def _first_name_after(toks: list[Tok], start: int, lex: SourceLexicon) -> bool:
