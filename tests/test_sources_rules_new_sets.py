@@ -632,9 +632,9 @@ def test_a_short_form_of_the_first_bearers_given_name_is_the_same_person() -> No
 def test_a_relative_clause_after_a_description_names_nobody_cited() -> None:
     text = (
         "A councillor in Port Alden said the ferry should close. The port lost money again. "
-        "The councillor, who represents a district in Kelso province, said the vote would come in May."
+        "The councillor, who serves a district in Kelso province, said the vote would come in May."
     )
-    sources = analyze_sources(story(text, ["A councillor in Port Alden", "The councillor, who represents a district in Kelso province,"]))
+    sources = analyze_sources(story(text, ["A councillor in Port Alden", "The councillor, who serves a district in Kelso province,"]))
     assert [(s.type, len(s.mentions)) for s in sources] == [("ANONYMOUS_DESCRIBED", 2)]
     # a clause that lists the members still names them
     text = "The authors of the study, which include the Harbour Fund and Kelso Water Watch,"

@@ -532,7 +532,7 @@ def _named_part(part: _Part, chunk: list[Tok], head_tok: Tok, possessor: list[To
                 roles.add(_role_word(phrase, lex))
                 break
         if matched and k + matched < len(run) and run_low[k + matched] in lex.words["organization_keywords"]:
-            matched = 0  # "the Republican Party of Wyoming": a party word before an organisation's keyword is its name
+            matched = 0  # "the Republican Party of Kelso": a party word before an organisation's keyword is its name
         if matched and k + matched < len(run):
             last_title = k + matched - 1
             k += matched
