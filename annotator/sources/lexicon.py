@@ -95,6 +95,7 @@ _WORD_LIST_KEYS = (
     "adverbial_starts",
     "appositive_starts",
     "example_markers",
+    "member_list_verbs",
     "size_adjectives",
     "collective_nouns",
     "reflexives",

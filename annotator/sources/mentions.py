@@ -505,8 +505,8 @@ def _combine_parts(parts: list[_Part], toks: list[list[Tok]], lex: SourceLexicon
         chosen.plural = True
         chosen.name = ", ".join(p.name for p in parts)
     else:
-        clause = _relative_clause_start(toks, lex)  # "The lawmaker, who represents Albay": the clause names nobody cited,
-        if clause < len(toks) and len(toks[clause]) > 1 and toks[clause][1].low in ("include", "includes", "included"):
+        clause = _relative_clause_start(toks, lex)  # "The councillor, who serves Kelso": the clause names nobody cited,
+        if clause < len(toks) and len(toks[clause]) > 1 and toks[clause][1].low in lex.words["member_list_verbs"]:
             clause = len(toks)  # unless it lists the members ("The authors, which include the Harbour Fund")
         named = [p for p in parts[:clause] if p.named and p.type == NAMED_PERSON and (p is first or p.strong)]
         named = named or [p for p in parts[:clause] if p.named and (p is first or p.strong)]
