@@ -345,6 +345,9 @@ def test_the_outlets_own_journalist_is_no_source() -> None:
     # someone who left the outlet, or a journalist of another outlet, is a source
     text = "Former USA Today editor Ana Roe said the ferry was late."
     assert [s.reporter for s in analyze_sources(published_by(text, ["Former USA Today editor Ana Roe"], "USA Today"))] == [False]
+    for who in ("USA Today’s former editor Ana Roe", "USA Today ex-editor Ana Roe"):
+        text = f"{who} said the ferry was late."
+        assert [s.reporter for s in analyze_sources(published_by(text, [who], "USA Today"))] == [False], who
     text = "USA Today’s Ana Roe said the ferry was late."
     assert [s.reporter for s in analyze_sources(published_by(text, ["USA Today’s Ana Roe"], "Reuters"))] == [False]
 

@@ -96,6 +96,7 @@ _WORD_LIST_KEYS = (
     "appositive_starts",
     "example_markers",
     "member_list_verbs",
+    "left_post_words",
     "size_adjectives",
     "collective_nouns",
     "reflexives",

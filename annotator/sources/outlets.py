@@ -213,15 +213,14 @@ def meta_publisher(doc: AnnotatedArticle, lex: SourceLexicon) -> str | None:
     return lex.outlets.get(low) or lex.outlets.get(low.removeprefix("the ")) or name
 
 
-_FORMER = re.compile(r"\b(?:former|formerly|onetime|one-time|ex)\b", re.IGNORECASE)
-
-
-def _staff_of(text: str, m: Mention, start: int, outlets: Sequence[OutletMention], publisher: str | None) -> bool:
-    """The reporting outlet opens the person's span, after at most "the", and no "former" says they left: "The
-    Ledger's Ana Roe", "Ledger Metro editor Ana Roe" in the Ledger are its own journalists, not sources."""
+def _staff_of(text: str, m: Mention, start: int, outlets: Sequence[OutletMention], publisher: str | None, lex: SourceLexicon) -> bool:
+    """The reporting outlet opens the person's span, after at most "the", and no "former" (``words.left_post_words``)
+    says they left: "The Ledger's Ana Roe", "Ledger Metro editor Ana Roe" in the Ledger are its own journalists."""
     start = min(start, m.start)
     opening = [f for f in outlets if start <= f.start < m.end and text[start : f.start].strip().lower() in ("", "the")]
-    return bool(opening) and same_outlet(opening[0].name, publisher) and not _FORMER.search(text[start : m.end])
+    low = text[start : m.end].lower()  # words and hyphenated words: "ex" of "ex-editor", "one-time"
+    left = any(w in lex.words["left_post_words"] for w in re.findall(r"\w+", low) + re.findall(r"\w+(?:-\w+)+", low))
+    return bool(opening) and same_outlet(opening[0].name, publisher) and not left
 
 
 def same_outlet(name: str | None, publisher: str | None) -> bool:
@@ -268,7 +267,7 @@ def mark_outlet_roles(doc: AnnotatedArticle, mentions: Sequence[Mention], ctx: _
             m.reporter = True
         elif m.type == DOCUMENT and inside and all(same_outlet(f.name, publisher) for f in inside) and m.head in ctx.lexicon.words["own_work_nouns"]:
             m.reporter = True  # "A Ledger analysis of the filings" in the Ledger: the outlet's own reporting, not a source
-        elif m.type == NAMED_PERSON and _staff_of(text, m, span_start.get(m.span_id, m.start), outlets, publisher):
+        elif m.type == NAMED_PERSON and _staff_of(text, m, span_start.get(m.span_id, m.start), outlets, publisher, ctx.lexicon):
             m.reporter = True  # "the Ledger's Ana Roe", "Ledger Metro editor Ana Roe" in the Ledger: its own journalist
         elif m.secondhand and publisher is not None:
             # the reporting outlet named inside a mention is not relaying: its own earlier report ("a Reuters
