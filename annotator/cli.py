@@ -305,6 +305,17 @@ def eval_sources(
     ),
     errors: Annotated[bool, typer.Option("--errors", help="Also print every missed, false and mistyped source.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print all metrics (per article too) as JSON.")] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help=(
+                "Store the pooled figures of the chosen splits with the model (sources_metrics.json and a model-card "
+                "section); every HTML report made with that model version then states them. Measure on articles no rule "
+                "was written on (the shipped figures: the splits pooled in the 'all' row of --split's help)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Measure the sources table end to end against the gold set of every information source in real
     articles: source-level precision and recall, type, count and secondhand accuracy on the predicted sources,
@@ -348,6 +359,13 @@ def eval_sources(
         texts = {d.id: d.text for d in load_split(shared / "data" / "polnear" / "dev")}
         typed = evaluate(read_labels(span_labels), texts, SourceLexicon.default())
         metrics["span_typing"] = {k: typed[k] for k in ("n", "accuracy", "macro_accuracy", "count_accuracy")}
+    if write:
+        from annotator.evidence import TableEvidence, write_evidence
+        from annotator.tagger import default_model_dir
+
+        fields = ("articles", "gold", "predicted", "matched", "precision", "recall", "type_accuracy", "count_accuracy")
+        evidence = TableEvidence(model_version=pipeline.model_version, gold_set=str(gold_dir), splits=chosen, **{k: metrics[k] for k in fields})
+        typer.echo(f"wrote {write_evidence(model or default_model_dir(), evidence)} and its model-card section", err=True)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
         return
@@ -577,9 +595,16 @@ def score(
             )
             model_version = pipeline.model_version
     if report is not None:
+        from annotator.evidence import EvidenceError, read_evidence
         from annotator.report import write_report
+        from annotator.tagger import default_model_dir
 
-        n = write_report(out, report, limit=report_limit, model_version=model_version)
+        try:
+            evidence = read_evidence(model or default_model_dir(), model_version)
+        except EvidenceError as exc:  # the report is still written, without the figures
+            typer.echo(f"warning: {exc}", err=True)
+            evidence = None
+        n = write_report(out, report, limit=report_limit, model_version=model_version, evidence=evidence)
         typer.echo(f"wrote report of {n} records to {report}", err=True)
     finish(counts, out, fail_on_error)
 

@@ -27,6 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from annotator.evidence import TableEvidence
 from annotator.resources import template_file
 
 POSITIVE_FLAGS = {"methodology_statement", "sought_comment", "on_record_quotes", "anonymity_explained"}
@@ -227,9 +228,10 @@ def _static(name: str) -> str:
 
 
 def render_report(records: Iterable[Mapping[str, Any]], limit: int = 500, model_version: str | None = None,
-                  title: str = "Sourcing report", max_rows: int = 10_000) -> str:  # fmt: skip
+                  title: str = "Sourcing report", max_rows: int = 10_000, evidence: TableEvidence | None = None) -> str:  # fmt: skip
     """The whole report as one HTML string. Only the first ``limit`` scored articles get a full section;
-    the histogram and flag counts cover every record."""
+    the histogram and flag counts cover every record. ``evidence``, the model's measured sources table, is said
+    once at the top so a reader knows how far to trust each table."""
     scores: list[float] = []
     flags: Counter = Counter()
     errors: list[dict[str, Any]] = []
@@ -259,6 +261,7 @@ def render_report(records: Iterable[Mapping[str, Any]], limit: int = 500, model_
         stats=stats,
         errors=errors,
         model_version=model_version,
+        evidence=evidence,
         hist=histogram_data(scores),
         flags=sorted(flags.items(), key=lambda kv: (-kv[1], kv[0])),
         rows=rows,
@@ -278,7 +281,7 @@ def _script_hash() -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def write_report(jsonl: str | Path, out: str | Path, limit: int = 500, model_version: str | None = None) -> int:
+def write_report(jsonl: str | Path, out: str | Path, limit: int = 500, model_version: str | None = None, evidence: TableEvidence | None = None) -> int:
     """Render the report of a score JSONL file into ``out`` (records streamed); returns the number of records."""
     counter = Counter()
 
@@ -287,7 +290,7 @@ def write_report(jsonl: str | Path, out: str | Path, limit: int = 500, model_ver
             counter["n"] += 1
             yield rec
 
-    page = render_report(counted(), limit=limit, model_version=model_version)
+    page = render_report(counted(), limit=limit, model_version=model_version, evidence=evidence)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(page, encoding="utf-8")
     return counter["n"]

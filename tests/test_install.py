@@ -54,4 +54,6 @@ def test_a_wheel_installed_into_a_fresh_venv_scores_from_any_directory(tmp_path:
     record = json.loads((elsewhere / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert "error" not in record and record["score"]["components"]
     assert any(s["type"] == "NAMED_PERSON" for s in record["sources"])
-    assert "Dana Whitfield" in (elsewhere / "report.html").read_text(encoding="utf-8")
+    page = (elsewhere / "report.html").read_text(encoding="utf-8")
+    assert "Dana Whitfield" in page
+    assert 'id="sources-evidence"' in page  # the model's measured sources table ships with it

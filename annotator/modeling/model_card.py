@@ -88,3 +88,17 @@ def render_model_card(metrics: dict) -> str:
 
 def write_model_card(directory: Path, metrics: dict) -> None:
     (Path(directory) / "README.md").write_text(render_model_card(metrics), encoding="utf-8")
+
+
+def replace_card_section(directory: Path, name: str, body: str) -> None:
+    """Put ``body`` in the model card between ``<!-- name:start -->`` and ``<!-- name:end -->``, replacing the
+    section an earlier run wrote, so a measurement stored with a model is also what its card says."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    card = Path(directory) / "README.md"
+    text = card.read_text(encoding="utf-8") if card.is_file() else ""
+    section = f"{start}\n{body.rstrip()}\n{end}\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) + 1 :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    card.write_text(text, encoding="utf-8")

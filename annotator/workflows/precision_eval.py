@@ -15,12 +15,10 @@ from typing import Any
 import torch
 
 from annotator.modeling.evaluation import evaluate_predictions
+from annotator.modeling.model_card import replace_card_section
 from annotator.modeling.precision import MAX_F1_LOSS, PRECISION_FILE, PRECISIONS, cpu_flags, inference_config, native_precisions
 from annotator.schema import AnnotatedArticle
 from annotator.text import words
-
-CARD_START = "<!-- precision:start -->"
-CARD_END = "<!-- precision:end -->"
 
 
 def evaluate_precisions(
@@ -116,17 +114,11 @@ def int8_summary() -> str:
 def write_precision_file(model_dir: Path, result: dict[str, Any]) -> None:
     """``precision.json`` beside the weights, and the table in the model card between markers (replaced on rerun)."""
     (Path(model_dir) / PRECISION_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    card = Path(model_dir) / "README.md"
-    text = card.read_text(encoding="utf-8") if card.is_file() else ""
-    section = (
-        f"{CARD_START}\n## Inference precision\n\n{format_table(result)}\n\n"
+    body = (
+        f"## Inference precision\n\n{format_table(result)}\n\n"
         f"`--precision auto` takes the first of int8, bf16 (configs/inference.yaml) that the CPU runs natively (bf16: AMX or "
         f"AVX512-BF16; int8: AMX-INT8, VNNI or AVX2) and whose exact F1 is within {MAX_F1_LOSS} of fp32, else fp32. {int8_summary()} "
         "Speeds are this machine's; a CPU without native bf16 emulates it (the slow bf16 row above). Measured with "
-        f"`annotator eval --precision all --write`.\n{CARD_END}\n"
+        "`annotator eval --precision all --write`."
     )
-    if CARD_START in text and CARD_END in text:
-        text = text[: text.index(CARD_START)] + section + text[text.index(CARD_END) + len(CARD_END) + 1 :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    card.write_text(text, encoding="utf-8")
+    replace_card_section(model_dir, "precision", body)
