@@ -364,8 +364,13 @@ def eval_sources(
         from annotator.tagger import default_model_dir
 
         fields = ("articles", "gold", "predicted", "matched", "precision", "recall", "type_accuracy", "count_accuracy")
+        if not metrics["articles"]:
+            fail("--write: no article was measured, so nothing is stored")
         evidence = TableEvidence(model_version=pipeline.model_version, gold_set=str(gold_dir), splits=chosen, **{k: metrics[k] for k in fields})
-        typer.echo(f"wrote {write_evidence(model or default_model_dir(), evidence)} and its model-card section", err=True)
+        try:
+            typer.echo(f"wrote {write_evidence(model or default_model_dir(), evidence)} and its model-card section", err=True)
+        except OSError as exc:
+            fail(f"--write: cannot store the figures with the model: {exc}")
     if as_json:
         typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
         return

@@ -119,3 +119,13 @@ def test_the_precision_table_and_the_sources_figures_share_the_card(tmp_path: Pa
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert card.count("## Inference precision") == 1 and card.count("## The sources table, measured") == 1
     assert card.index("<!-- sources:end -->") < card.index("<!-- precision:start -->")  # replaced where it was
+
+
+def test_eval_sources_write_says_when_it_cannot_store(tmp_path: Path, shared_dir: Path, tagger) -> None:
+    from annotator.tagger import default_model_dir
+
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model, ignore=shutil.ignore_patterns(EVIDENCE_FILE))
+    (model / EVIDENCE_FILE).mkdir()  # something in the way of the file
+    result = runner.invoke(app, ["eval-sources", "--shared", str(shared_dir), "--split", "train12l", "--model", str(model), "--write"])
+    assert result.exit_code == 2 and "--write: cannot store the figures with the model" in result.output
