@@ -658,3 +658,16 @@ def test_a_party_word_before_an_organisations_keyword_is_part_of_its_name() -> N
     assert (mention.type, mention.name) == ("NAMED_ORGANIZATION", "Republican Party of Kelso")
     text = "Republican Party chairman Tomas Vidal"
     assert describe_span(text, Span("s", 0, len(text), "SOURCE", text)).name == "Tomas Vidal"
+
+
+def test_a_document_finding_stays_on_its_own_line() -> None:
+    """The noun phrase before "show" or "found" is read on the verb's line only: words closing the paragraph before
+    (here a quote ending in two apostrophes) are not part of it, and its length is ``derived.finding_max_words``."""
+    from annotator.sources import SourceLexicon
+    from annotator.sources.derived import finding_ranges
+
+    lex = SourceLexicon.default()
+    text = "Ana Ruiz called the deal ``good for the harbour.''\n\nThe records show the council paid twice."
+    assert [text[r.start : r.end] for r in finding_ranges(text, lex)] == ["The records"]
+    long_phrase = "Last year old harbour board audit records show a loss."  # five words, "year" left out
+    assert [long_phrase[r.start : r.end] for r in finding_ranges(long_phrase, lex)] == ["old harbour board audit records"]

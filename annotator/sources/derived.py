@@ -200,17 +200,17 @@ def signed_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     return out
 
 
-_FINDING_REACH = 120  # characters looked at before "show"/"found" for the document's noun phrase
-
-
 def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
     """A document that shows or found something ("harbour records show", "the board says an audit of its own
     found"): the noun phrase right before the verb (``derived.document_finding``), when its last word is a document
-    noun that is no picture (``finding_excluded_heads``). Inside someone's words it is still listed, as annotators do."""
+    noun that is no picture (``finding_excluded_heads``), over at most ``finding_max_words`` words of its line.
+    Inside someone's words it is still listed, as annotators do."""
     out: list[DerivedRange] = []
     stops, prepositions = lex.derived["nested_np_stops"], lex.derived["nested_np_prepositions"]
+    longest = lex.derived["finding_max_words"]
     for m in lex.derived["document_finding"].finditer(text):
-        offset = max(0, m.start() - _FINDING_REACH)
+        # the noun phrase is on the verb's line, and 30 characters a word is room enough for it
+        offset = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 30 * longest)
         words = list(re.finditer(r"[\w’'.&/-]+", text[offset : m.start()]))
         if not words or offset + words[-1].end() != m.start():
             continue  # the verb must follow the noun phrase directly
@@ -218,7 +218,7 @@ def finding_ranges(text: str, lex: SourceLexicon) -> list[DerivedRange]:
         if head not in lex.words["document_nouns"] or head in lex.derived["finding_excluded_heads"]:
             continue
         first = len(words) - 1
-        for i in range(len(words) - 2, max(-1, len(words) - 6), -1):
+        for i in range(len(words) - 2, max(-1, len(words) - longest - 1), -1):
             between = text[offset + words[i].end() : offset + words[i + 1].start()]
             low = words[i].group().lower()
             ends_sentence = low[-1] in ".,;:!?" and not re.fullmatch(r"(?:[a-z]\.)+", low)  # "U.S." is a word

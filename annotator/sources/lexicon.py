@@ -213,6 +213,7 @@ class Derived(StrictModel):
     credit_line: Pattern
     document_finding: Pattern
     finding_excluded_heads: WordList
+    finding_max_words: IntRange(1)
     trailing_speaker: Pattern
     labelling: Pattern
     poll_phrase: Pattern
@@ -390,7 +391,7 @@ class SourceLexicon:
             "criticism_from",
         )
         derived = {k: re.compile(getattr(d, k), re.IGNORECASE) for k in derived_patterns}
-        derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars}
+        derived |= {"max_phrase_words": d.max_phrase_words, "cited_window_chars": d.cited_window_chars, "finding_max_words": d.finding_max_words}
         # case matters in the nested-speaker patterns: a capital letter opens the name
         derived |= {k: re.compile(getattr(d, k)) for k in ("nested_speaker", "nested_relative")}
         derived["signed_quote"] = re.compile(d.signed_quote, re.MULTILINE)
